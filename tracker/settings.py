@@ -113,6 +113,10 @@ STORAGES = {
     },
 }
 
+# In development whitenoise serves straight from the apps' static folders; production serves the
+# compressed, hashed files that `collectstatic` gathers into STATIC_ROOT.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
