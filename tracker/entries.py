@@ -1,0 +1,81 @@
+"""
+Logging what a person ate or took. One function turns "150 g", "2 × 1 large egg yolk", "1 softgel" or
+"5,000 IU of vitamin D" into an Entry, so the forms and the API share the rules.
+"""
+
+import math
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from foods import nutrients
+from foods.models import Item
+from foods.units import vitamin_d_iu_to_ug
+from tracker.models import MAX_DOSE, MAX_FOOD_GRAMS, MAX_PORTION_COUNT, MAX_UNITS, Entry
+
+# The units a free dose may be typed in, per nutrient (DOMAIN.md, "Units a user may type").
+DOSE_UNITS = {
+    nutrients.VITAMIN_D.code: (Entry.Unit.IU, Entry.Unit.UG),
+    nutrients.K2_MK4.code: (Entry.Unit.UG,),
+    nutrients.K2_MK7.code: (Entry.Unit.UG,),
+    nutrients.CALCIUM.code: (Entry.Unit.MG,),
+}
+
+
+def positive_amount(value, *, field, maximum, what):
+    """`value` as a Decimal > 0 and <= maximum, or a ValidationError naming `field`."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError({field: f"Enter the {what} as a number."}) from None
+    if not amount.is_finite() or (isinstance(value, float) and not math.isfinite(value)):
+        raise ValidationError({field: f"Enter the {what} as a finite number."})
+    if amount <= 0:
+        raise ValidationError({field: f"The {what} must be more than zero."})
+    if amount > maximum:
+        raise ValidationError({field: f"The {what} can be at most {maximum:,f}."})
+    return amount
+
+
+def item_entry(*, user, item, grams=None, portion=None, count=None, units=None, **when):
+    """An unsaved Entry for an amount of `item`: grams, a number of a portion, or units of a supplement."""
+    if item.owner_id not in (None, user.pk):
+        raise ValidationError({"item": "Choose one of the catalog's items or your own."})
+    given = [name for name, value in (("grams", grams), ("portion", portion), ("units", units)) if value is not None]
+    if len(given) != 1:
+        raise ValidationError("Give the amount one way: grams, a portion, or units.")
+
+    if portion is not None:
+        if portion.item_id != item.pk:
+            raise ValidationError({"portion": "That portion belongs to another item."})
+        count = positive_amount(1 if count is None else count, field="count", maximum=MAX_PORTION_COUNT,
+                                what="number of portions")
+        basis_factor = portion.basis_factor() * count
+        if not item.is_supplement and portion.grams * count > MAX_FOOD_GRAMS:
+            raise ValidationError({"count": f"That is over {MAX_FOOD_GRAMS:,f} g of food."})
+        return Entry(user=user, item=item, portion=portion, quantity=count, quantity_unit=Entry.Unit.PORTION,
+                     basis_factor=basis_factor, **when)
+    if grams is not None:
+        if item.is_supplement:
+            raise ValidationError({"grams": "A supplement is logged in units, not grams."})
+        grams = positive_amount(grams, field="grams", maximum=MAX_FOOD_GRAMS, what="weight in grams")
+        return Entry(user=user, item=item, quantity=grams, quantity_unit=Entry.Unit.GRAMS,
+                     basis_factor=grams / 100, **when)
+    if item.kind != Item.Kind.SUPPLEMENT:
+        raise ValidationError({"units": "A food is logged in grams or portions, not units."})
+    units = positive_amount(units, field="units", maximum=MAX_UNITS, what="number of units")
+    return Entry(user=user, item=item, quantity=units, quantity_unit=Entry.Unit.UNITS, basis_factor=units, **when)
+
+
+def dose_entry(*, user, nutrient, amount, unit, **when):
+    """An unsaved Entry for a free dose: vitamin D in IU or µg, K2 as MK-4 or MK-7 in µg, calcium in mg."""
+    if nutrient not in DOSE_UNITS:
+        raise ValidationError({"dose_nutrient": "Choose vitamin D, K2 as MK-4, K2 as MK-7 or calcium."})
+    if unit not in DOSE_UNITS[nutrient]:
+        allowed = " or ".join(Entry.Unit(u).label for u in DOSE_UNITS[nutrient])
+        raise ValidationError({"dose_unit": f"Give {nutrients.BY_CODE[nutrient].label} in {allowed}."})
+    stored_maximum = MAX_DOSE[nutrient]
+    typed_maximum = stored_maximum * 40 if unit == Entry.Unit.IU else stored_maximum
+    quantity = positive_amount(amount, field="dose_amount", maximum=typed_maximum, what="dose")
+    stored = vitamin_d_iu_to_ug(quantity) if unit == Entry.Unit.IU else quantity
+    return Entry(user=user, dose_nutrient=nutrient, dose_amount=stored, quantity=quantity, quantity_unit=unit, **when)
