@@ -19,7 +19,16 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 
 from foods import nutrients
-from foods.models import MAX_AMOUNT_PER_BASIS, MAX_PORTION_GRAMS, MAX_PORTION_UNITS, Category, Item, Portion, Source
+from foods.models import (
+    MAX_AMOUNT_PER_BASIS,
+    MAX_PORTION_GRAMS,
+    MAX_PORTION_UNITS,
+    Category,
+    Item,
+    NutrientValue,
+    Portion,
+    Source,
+)
 
 SEED_PATH = Path(__file__).with_name("seed.toml")
 
@@ -406,7 +415,7 @@ def _upsert_item(spec, by_seed_key, by_ndb_number, categories):
         "seed_key": spec.seed_key,
         "name": spec.name,
         "kind": spec.kind,
-        "category": categories[spec.category],
+        "category_id": categories[spec.category].pk,
         "brand": spec.brand,
         "notes": spec.notes,
     }
@@ -427,10 +436,10 @@ def _upsert_values(item, specs, sources, created):
     existing = {} if created else {value.nutrient: value for value in item.nutrient_values.all()}
     changed = False
     for spec in specs:
-        wanted = {"amount": spec.amount, "source": sources[spec.source], "note": spec.note}
+        wanted = {"amount": spec.amount, "source_id": sources[spec.source].pk, "note": spec.note}
         value = existing.get(spec.nutrient)
         if value is None:
-            _save(item.nutrient_values.model(item=item, nutrient=spec.nutrient, **wanted))
+            _save(NutrientValue(item=item, nutrient=spec.nutrient, **wanted))
             changed = True
         elif _assign(value, wanted):
             _save(value)
@@ -446,7 +455,7 @@ def _upsert_portions(item, specs, sources, created):
             "grams": spec.grams,
             "units": spec.units,
             "position": spec.position,
-            "source": sources[spec.source] if spec.source else None,
+            "source_id": sources[spec.source].pk if spec.source else None,
         }
         portion = existing.get(spec.label)
         if portion is None:
@@ -459,7 +468,10 @@ def _upsert_portions(item, specs, sources, created):
 
 
 def _assign(instance, wanted):
-    """Set the fields in `wanted` that differ on `instance`; True when any did."""
+    """Set the fields in `wanted` that differ on `instance`; True when any did.
+
+    Foreign keys are compared by id (`source_id`), so comparing fetches nothing.
+    """
     changed = False
     for name, value in wanted.items():
         if getattr(instance, name) != value:
