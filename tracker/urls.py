@@ -5,5 +5,6 @@ from django.views.generic import TemplateView
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("foods/", include("foods.urls")),
+    path("accounts/", include("tracker.account_urls")),
     path("admin/", admin.site.urls),
 ]
