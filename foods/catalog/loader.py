@@ -357,12 +357,14 @@ def _write_seed(seed):
         created = status == "created"
         values_changed = _upsert_values(item, spec.values, sources, created)
         portions_changed = _upsert_portions(item, spec.portions, sources, created)
-        if status == "unchanged" and (values_changed or portions_changed):
-            status = "updated"
+        if created:
+            summary.items_created.append(spec.seed_key)
+        elif status != "unchanged" or values_changed or portions_changed:
+            summary.items_updated.append(spec.seed_key)
+        else:
+            summary.items_unchanged.append(spec.seed_key)
         if status == "adopted":
             summary.items_adopted.append(spec.seed_key)
-            status = "updated"
-        getattr(summary, f"items_{status}").append(spec.seed_key)
     return summary
 
 
