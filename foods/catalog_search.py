@@ -1,0 +1,179 @@
+"""
+The catalog list: search items by name, filter by category and kind, and rank them by K2 (MK-7
+equivalent) or vitamin D, per 100 g (per unit for supplements) or per typical portion. An unknown
+value sorts last and is never taken for zero.
+
+Sort keys are computed in the database, in floating point: they only order rows. The figures shown
+come from the stored decimals through `foods.nutrients.k2_mk7_equivalent_ug`, so the page never
+displays a rounded sort key.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.paginator import Paginator
+from django.db.models import Case, F, FloatField, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce
+
+from foods import nutrients
+from foods.food_facts import amount_in_portion
+from foods.models import Item, NutrientValue, Portion
+
+PER_PAGE = 50
+MAX_QUERY_LENGTH = 100
+MAX_QUERY_WORDS = 8
+# Larger ids would overflow the database's bigint (or SQLite's integer) and fail the query.
+MAX_ID = 2**63 - 1
+
+SORTS = {
+    "k2": "K2 per 100 g or unit",
+    "k2_portion": "K2 per typical portion",
+    "vitamin_d": "Vitamin D per 100 g or unit",
+    "vitamin_d_portion": "Vitamin D per typical portion",
+    "name": "Name",
+}
+DEFAULT_SORT = "k2"
+K2_CODES = [form.code for form in nutrients.K2_FORMS]
+SHOWN_CODES = [nutrients.VITAMIN_D.code, *K2_CODES]
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    """What a visitor asked the list for. Anything malformed is dropped, never an error."""
+
+    q: str = ""
+    category_id: int | None = None
+    kind: str = ""
+    sort: str = DEFAULT_SORT
+
+    @classmethod
+    def from_params(cls, params):
+        q = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
+        category = params.get("category", "").strip()
+        category_id = int(category) if category.isascii() and category.isdigit() else None
+        if category_id is not None and not 0 < category_id <= MAX_ID:
+            category_id = None
+        kind = params.get("kind", "")
+        sort = params.get("sort", "")
+        return cls(
+            q=q,
+            category_id=category_id,
+            kind=kind if kind in Item.Kind.values else "",
+            sort=sort if sort in SORTS else DEFAULT_SORT,
+        )
+
+    @property
+    def words(self):
+        return self.q.split()[:MAX_QUERY_WORDS]
+
+
+@dataclass(frozen=True)
+class CatalogRow:
+    """One line of the list: an item with the figures shown for it."""
+
+    item: Item
+    k2_mk7_equivalent_ug: Decimal | None
+    vitamin_d_ug: Decimal | None
+    typical_portion: Portion | None
+
+    @classmethod
+    def from_item(cls, item):
+        portions = list(item.portions.all())
+        return cls(
+            item=item,
+            k2_mk7_equivalent_ug=nutrients.k2_mk7_equivalent_ug(item.k2_mk4_ug, item.k2_mk7_ug, item.k2_other_ug),
+            vitamin_d_ug=item.vitamin_d_ug,
+            typical_portion=portions[0] if portions else None,
+        )
+
+    @property
+    def k2_per_portion_ug(self):
+        return amount_in_portion(self.k2_mk7_equivalent_ug, self.typical_portion)
+
+    @property
+    def vitamin_d_per_portion_ug(self):
+        return amount_in_portion(self.vitamin_d_ug, self.typical_portion)
+
+
+def k2_mk7_equivalent_expression(mk4_per_mk7=nutrients.DEFAULT_MK4_PER_MK7_EQUIVALENT):
+    """`nutrients.k2_mk7_equivalent_ug` as a database expression on Item, for sorting.
+
+    The sum of the stored K2 forms, MK-4 divided by `mk4_per_mk7`; NULL when no form is stored,
+    as the Python function gives None. One subquery instead of three keeps the per-row cost low.
+    """
+    divisor = Case(
+        When(nutrient=nutrients.K2_MK4.code, then=Value(float(mk4_per_mk7))),
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+    total = (
+        NutrientValue.objects.filter(item=OuterRef("pk"), nutrient__in=K2_CODES)
+        .order_by()
+        .values("item")
+        .annotate(total=Sum(Cast("amount", FloatField()) / divisor))
+        .values("total")
+    )
+    return Subquery(total, output_field=FloatField())
+
+
+def vitamin_d_expression():
+    """The stored vitamin D (µg per basis) as a float for sorting; NULL when unknown."""
+    amount = (
+        NutrientValue.objects.filter(item=OuterRef("pk"), nutrient=nutrients.VITAMIN_D.code)
+        .order_by()
+        .values(as_float=Cast("amount", FloatField()))
+    )
+    return Subquery(amount[:1], output_field=FloatField())
+
+
+def typical_portion_factor_expression():
+    """How many bases the typical portion (lowest position) holds, as `Portion.basis_factor`.
+
+    NULL when the item has no portion.
+    """
+    factor = Coalesce(Cast("grams", FloatField()) / Value(100.0), Cast("units", FloatField()))
+    typical = Portion.objects.filter(item=OuterRef("pk")).order_by("position", "pk").values(factor=factor)
+    return Subquery(typical[:1], output_field=FloatField())
+
+
+def _sort_expression(sort):
+    if sort == "k2":
+        return k2_mk7_equivalent_expression()
+    if sort == "k2_portion":
+        return k2_mk7_equivalent_expression() * typical_portion_factor_expression()
+    if sort == "vitamin_d":
+        return vitamin_d_expression()
+    if sort == "vitamin_d_portion":
+        return vitamin_d_expression() * typical_portion_factor_expression()
+    raise ValueError(f"Unknown sort {sort!r}")
+
+
+def search_catalog(user, filters):
+    """Items `user` may see that match `filters`, in the order asked, with what a row shows.
+
+    Every word of the query must appear in the name, in any order and any case. Rows carry the
+    stored vitamin D and K2 forms (None when unknown), their category and their portions.
+    """
+    items = Item.objects.visible_to(user)
+    for word in filters.words:
+        items = items.filter(name__icontains=word)
+    if filters.category_id is not None:
+        items = items.filter(category_id=filters.category_id)
+    if filters.kind:
+        items = items.filter(kind=filters.kind)
+
+    if filters.sort == "name":
+        items = items.order_by("name", "pk")
+    else:
+        items = items.annotate(sort_value=_sort_expression(filters.sort)).order_by(
+            F("sort_value").desc(nulls_last=True), "name", "pk"
+        )
+    return items.select_related("category").prefetch_related("portions").with_nutrients(SHOWN_CODES)
+
+
+def catalog_page(user, filters, page_number):
+    """One page of `search_catalog` as CatalogRows. A bad or out-of-range page number gives the
+    nearest real page."""
+    page = Paginator(search_catalog(user, filters), PER_PAGE).get_page(page_number)
+    page.object_list = [CatalogRow.from_item(item) for item in page.object_list]
+    return page

@@ -1,0 +1,258 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.http import QueryDict
+
+from foods import nutrients
+from foods.catalog_search import (
+    DEFAULT_SORT,
+    PER_PAGE,
+    CatalogFilters,
+    catalog_page,
+    k2_mk7_equivalent_expression,
+    search_catalog,
+    typical_portion_factor_expression,
+)
+from foods.models import Item
+from tests.factories import make_category, make_item
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = AnonymousUser()
+
+
+def names(filters, user=ANONYMOUS):
+    return [item.name for item in search_catalog(user, filters)]
+
+
+def filters_from(query_string):
+    return CatalogFilters.from_params(QueryDict(query_string))
+
+
+def test_it_parses_good_parameters():
+    filters = filters_from("q=+egg++yolk+&category=7&kind=supplement&sort=vitamin_d_portion")
+
+    assert filters == CatalogFilters(q="egg yolk", category_id=7, kind="supplement", sort="vitamin_d_portion")
+    assert filters.words == ["egg", "yolk"]
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    [
+        "category=abc&kind=mineral&sort=price",
+        "category=-3&sort=",
+        "category=0",
+        "category=99999999999999999999999",
+        "category=%C2%B2",
+        "category=1.5&kind=FOOD",
+    ],
+)
+def test_it_drops_bad_parameters(query_string):
+    filters = filters_from(query_string)
+
+    assert filters.category_id is None
+    assert filters.kind == ""
+    assert filters.sort == DEFAULT_SORT
+
+
+def test_it_bounds_a_very_long_query():
+    filters = filters_from("q=" + "natto " * 100)
+
+    assert len(filters.q) <= 100
+    assert len(filters.words) == 8
+
+
+def test_it_searches_names_case_insensitively_with_words_in_any_order():
+    make_item("Egg, yolk, raw, fresh")
+    make_item("Egg, whole, raw")
+    make_item("Natto")
+
+    assert names(CatalogFilters(q="YOLK EGG", sort="name")) == ["Egg, yolk, raw, fresh"]
+    assert names(CatalogFilters(q="egg", sort="name")) == ["Egg, whole, raw", "Egg, yolk, raw, fresh"]
+    assert names(CatalogFilters(q="nat", sort="name")) == ["Natto"]
+
+
+def test_it_treats_like_wildcards_in_a_query_as_plain_characters():
+    make_item("Cheese, 100% grass-fed")
+    make_item("Cheese, cheddar")
+
+    assert names(CatalogFilters(q="100%", sort="name")) == ["Cheese, 100% grass-fed"]
+    assert names(CatalogFilters(q="%", sort="name")) == ["Cheese, 100% grass-fed"]
+    assert names(CatalogFilters(q="_", sort="name")) == []
+
+
+def test_it_filters_by_category():
+    dairy = make_category("Dairy and Egg Products")
+    legumes = make_category("Legume and Legume Products")
+    make_item("Cheese, gouda", category=dairy)
+    make_item("Natto", category=legumes)
+    make_item("Mystery food")
+
+    assert names(CatalogFilters(category_id=dairy.pk, sort="name")) == ["Cheese, gouda"]
+    assert names(CatalogFilters(category_id=legumes.pk + dairy.pk + 100, sort="name")) == []
+
+
+def test_it_filters_by_kind():
+    make_item("Natto")
+    make_item("MK-7 100 µg softgel", kind=Item.Kind.SUPPLEMENT)
+
+    assert names(CatalogFilters(kind="supplement")) == ["MK-7 100 µg softgel"]
+    assert names(CatalogFilters(kind="food")) == ["Natto"]
+
+
+def test_it_shows_catalog_items_and_only_the_users_own(alice, bob):
+    make_item("Natto")
+    make_item("Alice's natto", owner=alice)
+    make_item("Bob's natto", owner=bob)
+
+    assert names(CatalogFilters(sort="name"), alice) == ["Alice's natto", "Natto"]
+    assert names(CatalogFilters(sort="name")) == ["Natto"]
+
+
+def test_it_sorts_by_k2_mk7_equivalent_with_unknown_last():
+    make_item("Goose liver", values={"k2_mk4_ug": 369})  # 36.9 eq.
+    make_item("Natto", values={"k2_mk7_ug": 939})
+    make_item("Gouda", values={"k2_mk4_ug": 10, "k2_other_ug": 50})  # 51 eq.
+    make_item("Apple")
+    make_item("Broccoli", values={"k1_ug": 101})
+    make_item("Water", values={"k2_mk7_ug": 0})
+
+    assert names(CatalogFilters(sort="k2")) == ["Natto", "Gouda", "Goose liver", "Water", "Apple", "Broccoli"]
+
+
+def test_it_sorts_by_k2_per_typical_portion():
+    # Per 100 g, natto is richest; per typical portion, the 2-softgel dose is.
+    make_item("Natto", values={"k2_mk7_ug": 939}, portions={"3 oz": 85, "1 cup": 175})
+    make_item("MK-7 softgel", kind=Item.Kind.SUPPLEMENT, values={"k2_mk7_ug": 600}, portions={"2 softgels": 2})
+    make_item("Gouda", values={"k2_other_ug": 76}, portions={"1 oz": 28.35})
+    make_item("Sauerkraut", values={"k2_other_ug": 4.8})  # no portion: unknown per portion
+    make_item("Apple", portions={"1 medium": 182})
+
+    assert names(CatalogFilters(sort="k2")) == ["Natto", "MK-7 softgel", "Gouda", "Sauerkraut", "Apple"]
+    assert names(CatalogFilters(sort="k2_portion")) == ["MK-7 softgel", "Natto", "Gouda", "Apple", "Sauerkraut"]
+
+
+def test_the_typical_portion_is_the_lowest_position():
+    item = make_item("Natto", values={"k2_mk7_ug": 100}, portions={"1 cup": 175, "3 oz": 85})
+    item.portions.filter(label="3 oz").update(position=0)
+    item.portions.filter(label="1 cup").update(position=1)
+    make_item("Reference", values={"k2_mk7_ug": 100}, portions={"1 bowl": 100})
+
+    assert names(CatalogFilters(sort="k2_portion")) == ["Reference", "Natto"]
+    [row, _] = catalog_page(ANONYMOUS, CatalogFilters(sort="k2_portion"), 1).object_list[::-1]
+    assert row.typical_portion.label == "3 oz"
+    assert row.k2_per_portion_ug == Decimal("85")
+
+
+def test_it_sorts_by_vitamin_d_per_basis_and_per_portion_with_unknown_last():
+    make_item("Salmon", values={"vitamin_d_ug": 11}, portions={"3 oz": 85})
+    make_item("Egg yolk", values={"vitamin_d_ug": 5.4}, portions={"1 large yolk": 17})
+    make_item("D3 drops", kind=Item.Kind.SUPPLEMENT, values={"vitamin_d_ug": 25}, portions={"2 drops": 2})
+    make_item("Natto", values={"k2_mk7_ug": 939}, portions={"3 oz": 85})
+
+    assert names(CatalogFilters(sort="vitamin_d")) == ["D3 drops", "Salmon", "Egg yolk", "Natto"]
+    assert names(CatalogFilters(sort="vitamin_d_portion")) == ["D3 drops", "Salmon", "Egg yolk", "Natto"]
+    make_item("Cod liver oil", values={"vitamin_d_ug": 250}, portions={"1 tsp": 4.5})  # 11.25 µg per tsp
+    assert names(CatalogFilters(sort="vitamin_d"))[0] == "Cod liver oil"
+    assert names(CatalogFilters(sort="vitamin_d_portion"))[:3] == ["D3 drops", "Cod liver oil", "Salmon"]
+
+
+def test_it_breaks_ties_by_name():
+    make_item("Natto, b", values={"k2_mk7_ug": 939})
+    make_item("Natto, a", values={"k2_mk7_ug": 939})
+    make_item("Zucchini")
+    make_item("Apple")
+
+    assert names(CatalogFilters(sort="k2")) == ["Natto, a", "Natto, b", "Apple", "Zucchini"]
+
+
+MK_COMBINATIONS = [
+    (None, None, None),
+    (Decimal("369"), None, None),
+    (None, Decimal("939"), None),
+    (None, None, Decimal("76")),
+    (Decimal("5"), Decimal("0.5"), None),
+    (Decimal("15.5"), None, Decimal("3.25")),
+    (None, Decimal("0"), Decimal("0")),
+    (Decimal("0.0001"), Decimal("1100"), Decimal("54.1234")),
+]
+
+
+@pytest.mark.parametrize("mk4_per_mk7", [nutrients.DEFAULT_MK4_PER_MK7_EQUIVALENT, Decimal(4)])
+def test_the_database_k2_equivalent_agrees_with_the_python_function(mk4_per_mk7):
+    for number, (mk4, mk7, other) in enumerate(MK_COMBINATIONS):
+        values = {"k2_mk4_ug": mk4, "k2_mk7_ug": mk7, "k2_other_ug": other}
+        make_item(f"Item {number}", values={code: v for code, v in values.items() if v is not None})
+
+    items = Item.objects.with_nutrients().annotate(db_value=k2_mk7_equivalent_expression(mk4_per_mk7))
+
+    assert items.count() == len(MK_COMBINATIONS)
+    for item in items:
+        expected = nutrients.k2_mk7_equivalent_ug(item.k2_mk4_ug, item.k2_mk7_ug, item.k2_other_ug, mk4_per_mk7)
+        if expected is None:
+            assert item.db_value is None, item.name
+        else:
+            assert item.db_value == pytest.approx(float(expected), rel=1e-9, abs=1e-9), item.name
+
+
+def test_the_database_portion_factor_agrees_with_the_model():
+    make_item("Natto", portions={"3 oz": 85, "1 cup": 175})
+    make_item("Drops", kind=Item.Kind.SUPPLEMENT, portions={"3 drops": 3})
+    make_item("Apple")
+
+    items = Item.objects.annotate(factor=typical_portion_factor_expression()).prefetch_related("portions")
+
+    factors = {item.name: item.factor for item in items}
+    assert factors == {"Natto": pytest.approx(0.85), "Drops": pytest.approx(3.0), "Apple": None}
+    for item in items:
+        if item.factor is not None:
+            assert item.factor == pytest.approx(float(item.portions.all()[0].basis_factor()))
+
+
+def test_a_page_carries_exact_figures_not_sort_keys():
+    make_item("Natto", values={"k2_mk7_ug": 939, "k2_mk4_ug": 5, "vitamin_d_ug": 0}, portions={"3 oz": 85})
+    make_item("Apple")
+
+    [natto, apple] = catalog_page(ANONYMOUS, CatalogFilters(), 1).object_list
+
+    assert natto.k2_mk7_equivalent_ug == Decimal("939.5")
+    assert natto.k2_per_portion_ug == Decimal("798.575")
+    assert natto.vitamin_d_ug == Decimal("0")
+    assert natto.vitamin_d_per_portion_ug == Decimal("0")
+    assert apple.k2_mk7_equivalent_ug is None
+    assert apple.vitamin_d_ug is None
+    assert apple.typical_portion is None
+    assert apple.k2_per_portion_ug is None
+
+
+def test_it_pages_and_falls_back_on_bad_page_numbers():
+    for number in range(PER_PAGE + 3):
+        make_item(f"Food {number:03}")
+    filters = CatalogFilters(sort="name")
+
+    first = catalog_page(ANONYMOUS, filters, 1)
+    last = catalog_page(ANONYMOUS, filters, 2)
+
+    assert [row.item.name for row in first.object_list][:2] == ["Food 000", "Food 001"]
+    assert [row.item.name for row in last.object_list] == ["Food 050", "Food 051", "Food 052"]
+    assert catalog_page(ANONYMOUS, filters, "abc").number == 1
+    assert catalog_page(ANONYMOUS, filters, "99999").number == 2
+    assert catalog_page(ANONYMOUS, filters, None).number == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index exists on PostgreSQL only")
+def test_the_name_search_can_use_the_trigram_index():
+    make_item("Natto")
+    query = search_catalog(ANONYMOUS, CatalogFilters(q="natto", sort="name")).query
+    sql, params = query.sql_with_params()
+
+    with connection.cursor() as cursor:
+        # On a tiny table the planner rightly prefers a scan; forbid it to see whether the index
+        # expression matches what Django writes for icontains.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "foods_item_name_trgm" in plan

@@ -1,0 +1,185 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from foods.catalog_search import PER_PAGE
+from foods.models import Item
+from tests.factories import make_category, make_item
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("foods:list")
+
+
+def listed_names(response):
+    return [row.item.name for row in response.context["page"].object_list]
+
+
+def test_it_lists_the_catalog_to_anonymous_visitors(client):
+    natto = make_item("Natto", values={"k2_mk7_ug": 939})
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert listed_names(response) == ["Natto"]
+    assert natto.get_absolute_url() in response.content.decode()
+
+
+def test_it_searches_by_name(client):
+    make_item("Egg, yolk, raw, fresh")
+    make_item("Natto")
+
+    response = client.get(URL, {"q": "yolk egg"})
+
+    assert listed_names(response) == ["Egg, yolk, raw, fresh"]
+    assert 'value="yolk egg"' in response.content.decode()
+
+
+def test_it_filters_by_category_and_kind(client):
+    dairy = make_category("Dairy and Egg Products")
+    make_item("Cheese, gouda", category=dairy)
+    make_item("Natto")
+    make_item("MK-7 softgel", kind=Item.Kind.SUPPLEMENT, category=dairy)
+
+    assert listed_names(client.get(URL, {"category": dairy.pk, "sort": "name"})) == ["Cheese, gouda", "MK-7 softgel"]
+    assert listed_names(client.get(URL, {"category": dairy.pk, "kind": "food"})) == ["Cheese, gouda"]
+    assert listed_names(client.get(URL, {"kind": "supplement"})) == ["MK-7 softgel"]
+    assert f'<option value="{dairy.pk}" selected>' in client.get(URL, {"category": dairy.pk}).content.decode()
+
+
+@pytest.mark.parametrize(
+    "sort, expected",
+    [
+        ("k2", ["Natto", "Egg yolk", "Salmon", "Apple"]),
+        ("k2_portion", ["Natto", "Egg yolk", "Salmon", "Apple"]),
+        ("vitamin_d", ["Salmon", "Egg yolk", "Natto", "Apple"]),
+        ("vitamin_d_portion", ["Salmon", "Egg yolk", "Natto", "Apple"]),
+        ("name", ["Apple", "Egg yolk", "Natto", "Salmon"]),
+    ],
+)
+def test_it_sorts_richest_first_and_unknown_last(client, sort, expected):
+    make_item("Apple", portions={"1 medium": 182})
+    make_item("Egg yolk", values={"k2_mk4_ug": 15.5, "vitamin_d_ug": 5.4}, portions={"1 large yolk": 17})
+    make_item("Natto", values={"k2_mk7_ug": 939, "vitamin_d_ug": 0}, portions={"3 oz": 85})
+    make_item("Salmon", values={"k2_mk4_ug": 0.1, "vitamin_d_ug": 11}, portions={"3 oz": 85})
+
+    assert listed_names(client.get(URL, {"sort": sort})) == expected
+
+
+def test_it_shows_unknown_as_a_dash_never_zero(client):
+    make_item("Apple")
+
+    html = client.get(URL).content.decode()
+    row = re.search(r"<tr>\s*<td>\s*<a [^>]*>Apple</a>.*?</tr>", html, re.S).group(0)
+
+    assert row.count('title="not measured">—</span>') == 4
+    assert ">0<" not in row
+    assert "none given" in row
+
+
+def test_it_shows_k2_equivalent_vitamin_d_in_both_units_and_per_portion(client):
+    make_item("Egg yolk", values={"k2_mk4_ug": 15.5, "vitamin_d_ug": 5.4}, portions={"1 large yolk": 17})
+
+    html = client.get(URL).content.decode()
+
+    assert ">1.55<" in html  # 15.5 µg MK-4 counts a tenth
+    assert "5.4 · 216 IU" in html
+    assert "1 large yolk (17 g)" in html
+    assert ">0.264<" in html  # 1.55 µg × 0.17
+    assert "0.918 · 36.7 IU" in html  # 5.4 µg × 0.17
+
+
+def test_it_paginates_and_keeps_the_query_string(client):
+    for number in range(PER_PAGE + 2):
+        make_item(f"Natto {number:03}")
+    make_item("Apple")
+
+    first = client.get(URL, {"q": "natto", "sort": "name"})
+    second = client.get(URL, {"q": "natto", "sort": "name", "page": 2})
+
+    assert len(listed_names(first)) == PER_PAGE
+    assert listed_names(second) == ["Natto 050", "Natto 051"]
+    assert 'href="?q=natto&amp;sort=name&amp;page=2"' in first.content.decode()
+    assert 'href="?q=natto&amp;sort=name&amp;page=1"' in second.content.decode()
+    assert first.context["page"].paginator.count == PER_PAGE + 2
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": "price"},
+        {"sort": "-k2"},
+        {"category": "abc"},
+        {"category": "99999999999999999999999999"},
+        {"category": "-1"},
+        {"kind": "mineral"},
+        {"page": "99999"},
+        {"page": "abc"},
+        {"page": "-1"},
+        {"page": "1e9"},
+        {"q": "%_\\'\""},
+        {"q": "x" * 5000},
+    ],
+)
+def test_bad_parameters_never_fail(client, params):
+    make_item("Natto", values={"k2_mk7_ug": 939})
+
+    response = client.get(URL, params)
+
+    assert response.status_code == 200
+
+
+def test_a_page_past_the_end_shows_the_last_page(client):
+    make_item("Natto")
+
+    response = client.get(URL, {"page": "99999"})
+
+    assert listed_names(response) == ["Natto"]
+
+
+def test_it_shows_the_users_own_items_and_hides_others(client, alice, bob):
+    make_item("Natto")
+    make_item("Alice's natto", owner=alice)
+    bobs = make_item("Bob's natto", owner=bob)
+    client.force_login(alice)
+
+    response = client.get(URL, {"sort": "name"})
+
+    assert listed_names(response) == ["Alice's natto", "Natto"]
+    assert bobs.get_absolute_url() not in response.content.decode()
+    assert "Bob" not in response.content.decode()
+
+
+def test_anonymous_visitors_see_no_private_item(client, alice):
+    make_item("Natto")
+    make_item("Alice's natto", owner=alice)
+
+    assert listed_names(client.get(URL)) == ["Natto"]
+
+
+def test_post_is_not_allowed(client):
+    assert client.post(URL).status_code == 405
+
+
+def make_rich_items(count):
+    category = make_category("Legume and Legume Products")
+    for number in range(count):
+        make_item(
+            f"Natto {number}",
+            category=category,
+            values={"k2_mk7_ug": 900 + number, "k2_mk4_ug": 1, "vitamin_d_ug": 0.1},
+            portions={"3 oz": 85, "1 cup": 175},
+        )
+
+
+@pytest.mark.parametrize("count", [1, 30])
+@pytest.mark.parametrize("sort", ["k2", "k2_portion", "name"])
+def test_the_number_of_queries_does_not_grow_with_the_items(client, django_assert_num_queries, count, sort):
+    make_rich_items(count)
+
+    # The count, the page, its portions, and the categories of the filter form.
+    with django_assert_num_queries(4):
+        response = client.get(URL, {"sort": sort})
+
+    assert len(listed_names(response)) == count
