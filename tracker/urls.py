@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("foods/", include("foods.urls")),
+    path("", include("tracker.day_urls")),
     path("my-foods/", include("foods.own_item_urls")),
     path("accounts/", include("tracker.account_urls")),
     path("admin/", admin.site.urls),
