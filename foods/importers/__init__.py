@@ -9,9 +9,9 @@ from pathlib import Path
 from django.db import transaction
 
 from foods.importers.catalog import ImportReport
-from foods.importers.fdc import import_fdc
+from foods.importers.fdc import fdc_writer, import_fdc
 from foods.importers.files import ImportFailed, MalformedFile, read_csv
-from foods.importers.sr28 import NDB_NUMBER, import_sr28
+from foods.importers.sr28 import NDB_NUMBER, import_sr28, sr28_writer
 
 __all__ = ["ImportFailed", "ImportReport", "MalformedFile", "detect_layout", "import_usda", "read_crosswalk"]
 
@@ -94,7 +94,7 @@ def import_usda(directory, *, crosswalk=None, progress=None):
     with transaction.atomic():
         if layout == SR28:
             fdc_id_by_ndb = {ndb: fdc_id for fdc_id, ndb in ndb_by_fdc_id.items()} if ndb_by_fdc_id else None
-            import_sr28(files, report, fdc_id_by_ndb=fdc_id_by_ndb, progress=progress)
+            import_sr28(files, sr28_writer(report), fdc_id_by_ndb=fdc_id_by_ndb, progress=progress)
         else:
-            import_fdc(files, report, ndb_by_fdc_id=ndb_by_fdc_id, progress=progress)
+            import_fdc(files, fdc_writer(report), ndb_by_fdc_id=ndb_by_fdc_id, progress=progress)
     return report

@@ -9,17 +9,19 @@ The rules (shared/DOMAIN.md, "Food values: per 100 g, with provenance"):
   is never overwritten;
 - a nutrient USDA did not measure gets no row (unknown, never 0).
 
-Writes go through simple_history's bulk helpers, so an imported or updated value shows in the
-admin's history like any other change to food data.
+Writes go through simple_history's bulk helpers: the catalog promises that every change to food
+data is kept with who made it and when, and an import that changed values silently would break
+that (the history rows roughly double the first import's time; see bench/import_usda.py).
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from foods.importers.files import Row
 from foods.models import MAX_PORTION_GRAMS, Category, Item, NutrientValue, Portion, Source
 from foods.nutrients import VITAMIN_D
 
@@ -64,7 +66,7 @@ class Food:
     usda_id: str | int
     name: str
     category_code: str | None
-    row: object
+    row: Row
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Value:
     usda_id: str | int
     code: str
     amount: Decimal
-    row: object
+    row: Row
     note: str = ""
     stand_in: bool = False
 
@@ -83,7 +85,7 @@ class WeighedPortion:
     seq: int
     label: str
     grams: Decimal
-    row: object
+    row: Row
 
 
 @dataclass
@@ -103,14 +105,13 @@ class ImportReport:
     portions_unchanged: int = 0
     portions_kept_from_other_source: int = 0
     portions_skipped_zero_weight: int = 0
-    portions_skipped_too_heavy: int = 0
+    portions_skipped_over_max_weight: int = 0
     portions_skipped_duplicate_label: int = 0
     fdc_ids_linked: int = 0
-    notes: list = field(default_factory=list)
 
     def lines(self):
-        counts = [f"{f.name.replace('_', ' ')}: {getattr(self, f.name):,}" for f in fields(self) if f.type is int]
-        return [f"Imported USDA {self.layout}.", *counts, *self.notes]
+        counts = [(f.name.replace("_", " "), getattr(self, f.name)) for f in fields(self) if f.name != "layout"]
+        return [f"Imported USDA {self.layout}.", *(f"{name}: {count:,}" for name, count in counts)]
 
 
 class CatalogWriter:
@@ -133,9 +134,6 @@ class CatalogWriter:
 
     def knows_category(self, code):
         return code in self._category_pks
-
-    def item_pks(self):
-        return self._item_pks
 
     def write_categories(self, groups):
         """Categories from (USDA group code, description); an existing one is found by code, then name."""
@@ -250,28 +248,29 @@ class CatalogWriter:
                     self._measured.add(key)
             wanted[key] = value
         existing = {
-            (v.item_id, v.nutrient): v
-            for v in NutrientValue.objects.filter(item_id__in={pk for pk, _ in wanted})
+            (item_pk, code): (pk, source_pk, amount, note)
+            for pk, item_pk, code, source_pk, amount, note in NutrientValue.objects.filter(
+                item_id__in={item_pk for item_pk, _ in wanted}
+            ).values_list("pk", "item_id", "nutrient", "source_id", "amount", "note")
         }
-        new, changed = [], []
-        for (pk, code), value in wanted.items():
+        new, changes = [], {}
+        for (item_pk, code), value in wanted.items():
             amount = value.amount.quantize(AMOUNT_STEP)
-            stored = existing.get((pk, code))
-            if stored is None:
+            pk, source_pk, stored_amount, stored_note = existing.get((item_pk, code), (None, None, None, None))
+            if pk is None:
                 new.append(
-                    NutrientValue(item_id=pk, nutrient=code, amount=amount, note=value.note, source=self.source)
+                    NutrientValue(item_id=item_pk, nutrient=code, amount=amount, note=value.note, source=self.source)
                 )
-            elif stored.source_id != self.source.pk:
+            elif source_pk != self.source.pk:
                 self.report.values_kept_from_other_source += 1
-            elif stored.amount == amount and stored.note == value.note:
+            elif stored_amount == amount and stored_note == value.note:
                 self.report.values_unchanged += 1
             else:
-                stored.amount, stored.note = amount, value.note
-                changed.append(stored)
+                changes[pk] = {"amount": amount, "note": value.note}
         bulk_create_with_history(new, NutrientValue, **self.history)
-        bulk_update_with_history(changed, NutrientValue, ["amount", "note"], **self.history)
+        self._update(NutrientValue, changes)
         self.report.values_created += len(new)
-        self.report.values_updated += len(changed)
+        self.report.values_updated += len(changes)
 
     def write_portions(self, portions):
         for batch in _batches_by_food(portions):
@@ -287,11 +286,16 @@ class CatalogWriter:
             if grams == 0:
                 self.report.portions_skipped_zero_weight += 1
             elif grams > MAX_PORTION_GRAMS:
-                self.report.portions_skipped_too_heavy += 1
+                self.report.portions_skipped_over_max_weight += 1
             else:
                 by_item[pk].append((portion.seq, _shortened(portion.label, LABEL_MAX_LENGTH), grams))
-        existing = {(p.item_id, p.label): p for p in Portion.objects.filter(item_id__in=by_item)}
-        new, changed = [], []
+        existing = {
+            (item_pk, label): (pk, source_pk, grams, position)
+            for pk, item_pk, label, source_pk, grams, position in Portion.objects.filter(
+                item_id__in=by_item
+            ).values_list("pk", "item_id", "label", "source_id", "grams", "position")
+        }
+        new, changes = [], {}
         for pk, weighed in by_item.items():
             labels = set()
             for _seq, label, grams in sorted(weighed, key=lambda portion: portion[0]):
@@ -300,20 +304,30 @@ class CatalogWriter:
                     continue
                 position = len(labels)
                 labels.add(label)
-                stored = existing.get((pk, label))
-                if stored is None:
+                stored_pk, source_pk, stored_grams, stored_position = existing.get((pk, label), (None,) * 4)
+                if stored_pk is None:
                     new.append(Portion(item_id=pk, label=label, grams=grams, position=position, source=self.source))
-                elif stored.source_id != self.source.pk:
+                elif source_pk != self.source.pk:
                     self.report.portions_kept_from_other_source += 1
-                elif stored.grams == grams and stored.position == position:
+                elif stored_grams == grams and stored_position == position:
                     self.report.portions_unchanged += 1
                 else:
-                    stored.grams, stored.position = grams, position
-                    changed.append(stored)
+                    changes[stored_pk] = {"grams": grams, "position": position}
         bulk_create_with_history(new, Portion, **self.history)
-        bulk_update_with_history(changed, Portion, ["grams", "position"], **self.history)
+        self._update(Portion, changes)
         self.report.portions_created += len(new)
-        self.report.portions_updated += len(changed)
+        self.report.portions_updated += len(changes)
+
+    def _update(self, model, changes):
+        """Apply {pk: {field: value}}. Rows are compared as tuples; only changed ones are loaded whole."""
+        if not changes:
+            return
+        objects = list(model.objects.filter(pk__in=changes))
+        for obj in objects:
+            for name, value in changes[obj.pk].items():
+                setattr(obj, name, value)
+        fields = list(next(iter(changes.values())))
+        bulk_update_with_history(objects, model, fields, **self.history)
 
 
 def same_unit(usda_unit, unit):

@@ -33,15 +33,16 @@ VITAMIN_D_IU_ID = 1110
 CHANGE_REASON = "Imported from USDA FoodData Central (import_usda)"
 
 
-def import_fdc(files, report, *, ndb_by_fdc_id=None, progress=None):
+def fdc_writer(report):
+    return CatalogWriter(source=usda_source("usda-fdc"), key_field="fdc_id", report=report, change_reason=CHANGE_REASON)
+
+
+def import_fdc(files, writer, *, ndb_by_fdc_id=None, progress=None):
     """Import the FDC CSV files ({file name: path}).
 
     FDC's own sr_legacy_food.csv, or `ndb_by_fdc_id` from a crosswalk, finds SR Legacy foods that
     the catalog already holds under their SR28 NDB number (e.g. the seed catalog's natto).
     """
-    writer = CatalogWriter(
-        source=usda_source("usda-fdc"), key_field="fdc_id", report=report, change_reason=CHANGE_REASON
-    )
     categories = {}
     if "food_category.csv" in files:
         categories = dict(_categories(files["food_category.csv"], progress))
@@ -51,7 +52,7 @@ def import_fdc(files, report, *, ndb_by_fdc_id=None, progress=None):
     if "sr_legacy_food.csv" in files:
         ndb_by_fdc_id.update(_sr_legacy_links(files["sr_legacy_food.csv"], progress))
     passed_over = set()
-    foods = _foods(files["food.csv"], categories, passed_over, report, progress)
+    foods = _foods(files["food.csv"], categories, passed_over, writer.report, progress)
     writer.write_items(foods, links=_items_by_ndb(ndb_by_fdc_id))
     writer.write_values(_values(files["food_nutrient.csv"], writer, units, passed_over, progress))
     if "food_portion.csv" in files:

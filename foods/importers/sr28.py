@@ -33,11 +33,14 @@ GROUP_CODE = re.compile(r"\d{4}")
 CHANGE_REASON = "Imported from USDA SR28 (import_usda)"
 
 
-def import_sr28(files, report, *, fdc_id_by_ndb=None, progress=None):
-    """Import the SR28 files ({file name: path}); `fdc_id_by_ndb` fills the items' FDC ids."""
-    writer = CatalogWriter(
+def sr28_writer(report):
+    return CatalogWriter(
         source=usda_source("usda-sr28"), key_field="usda_ndb_number", report=report, change_reason=CHANGE_REASON
     )
+
+
+def import_sr28(files, writer, *, fdc_id_by_ndb=None, progress=None):
+    """Import the SR28 files ({file name: path}); `fdc_id_by_ndb` fills the items' FDC ids."""
     writer.write_categories(_groups(files["FD_GROUP.txt"], progress))
     units = _nutrient_units(files["NUTR_DEF.txt"], progress)
     writer.write_items(_foods(files["FOOD_DES.txt"], writer, progress))

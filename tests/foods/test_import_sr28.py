@@ -115,7 +115,8 @@ def test_a_measured_vitamin_d_in_ug_wins_over_the_iu_figure():
     assert vitamin_d.note == ""
 
 
-def test_the_measured_value_wins_even_when_the_iu_row_comes_later(sr28_dir):
+def test_the_measured_value_wins_even_when_the_iu_row_comes_later_in_another_batch(sr28_dir, monkeypatch):
+    monkeypatch.setattr("foods.importers.catalog.BATCH_ROWS", 1)
     nut_data = sr28_dir / "NUT_DATA.txt"
     lines = nut_data.read_bytes().split(b"\r\n")
     iu_row = next(line for line in lines if line.startswith(b"~01125~^~324~"))
@@ -154,7 +155,7 @@ def test_it_skips_and_counts_a_portion_over_the_portion_limit():
 
     waxgourd = Item.objects.get(usda_ndb_number="11593")
     assert list(waxgourd.portions.values_list("label", flat=True)) == ["1 cup, cubes"]
-    assert report.portions_skipped_too_heavy == 1
+    assert report.portions_skipped_over_max_weight == 1
 
 
 def test_it_skips_and_counts_a_portion_that_weighs_nothing(sr28_dir):
