@@ -34,6 +34,11 @@ class NutrientValueForm(forms.ModelForm):
         fields = ["item", "nutrient", "amount", "entered_in", "source", "note"]
         widgets = {"note": forms.TextInput(attrs={"size": 30})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.amount is not None:
+            self.initial["amount"] = _without_trailing_zeros(self.instance.amount)
+
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
         if amount is not None and amount < 0:
@@ -105,6 +110,12 @@ class PortionForm(forms.ModelForm):
                 Portion.clean(stand_in)
             except ValidationError as error:
                 self._update_errors(error)
+
+
+def _without_trailing_zeros(amount):
+    """939.0000 as 939 and 5.4000 as 5.4, for the form to show (never 1E+2, which normalize() gives)."""
+    amount = amount.normalize()
+    return amount.quantize(1) if amount == amount.to_integral_value() else amount
 
 
 def _positive_quantity(value, message):
