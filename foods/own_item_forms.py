@@ -191,7 +191,7 @@ def _amount_field(nutrient):
 
 
 def _in_stored_unit(error, amount_ug):
-    return ValidationError(f"That is {plain_number(amount_ug)} µg: {' '.join(error.messages)}")
+    return ValidationError(f"That is {amount_ug.normalize():,f} µg. {' '.join(error.messages)}")
 
 
 def _initial_for(item, portions):
