@@ -26,10 +26,10 @@ MAX_QUERY_WORDS = 8
 MAX_ID = 2**63 - 1
 
 SORTS = {
-    "k2": "K2 per 100 g or unit",
-    "k2_portion": "K2 per typical portion",
-    "vitamin_d": "Vitamin D per 100 g or unit",
-    "vitamin_d_portion": "Vitamin D per typical portion",
+    "k2": "K2 per 100 g / unit",
+    "k2_portion": "K2 per portion",
+    "vitamin_d": "Vitamin D per 100 g / unit",
+    "vitamin_d_portion": "Vitamin D per portion",
     "name": "Name",
 }
 DEFAULT_SORT = "k2"
@@ -172,8 +172,8 @@ def search_catalog(user, filters):
 
 
 def catalog_page(user, filters, page_number):
-    """One page of `search_catalog` as CatalogRows. A bad or out-of-range page number gives the
-    nearest real page."""
+    """One page of `search_catalog` as CatalogRows. A page number that is not a whole number gives
+    the first page; one out of range, the last."""
     page = Paginator(search_catalog(user, filters), PER_PAGE).get_page(page_number)
     page.object_list = [CatalogRow.from_item(item) for item in page.object_list]
     return page

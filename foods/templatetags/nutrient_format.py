@@ -44,3 +44,11 @@ def iu(vitamin_d_ug):
     if vitamin_d_ug is None:
         return UNKNOWN
     return format_amount(vitamin_d_ug_to_iu(vitamin_d_ug))
+
+
+@register.filter
+def quantity(value):
+    """A portion's grams or units as stored, without trailing zeros: 28.350 → "28.35"."""
+    if value is None:
+        return ""
+    return f"{Decimal(str(value)).normalize():f}"
