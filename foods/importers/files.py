@@ -81,7 +81,7 @@ def read_sr28(path, columns, progress=None):
     index = {name: position for position, name in enumerate(columns)}
     with open(path, "rb") as file:
         reader = csv.reader(_decoded_lines(file, path, "latin-1"), delimiter="^", quotechar="~", strict=True)
-        yield from _with_progress(_checked_rows(reader, path, index), path, progress)
+        yield from _with_progress(_checked_rows(reader, path, index, len(columns)), path, progress)
 
 
 def read_csv(path, required_columns, progress=None):
@@ -98,7 +98,7 @@ def read_csv(path, required_columns, progress=None):
         if missing:
             raise MalformedFile(path, 1, f"the header lacks column(s) {', '.join(missing)}")
         index = {name: position for position, name in enumerate(header)}
-        yield from _with_progress(_checked_rows(reader, path, index), path, progress)
+        yield from _with_progress(_checked_rows(reader, path, index, len(header)), path, progress)
 
 
 def _decoded_lines(file, path, encoding):
@@ -112,14 +112,12 @@ def _decoded_lines(file, path, encoding):
             raise MalformedFile(path, number, f"not {encoding} text") from None
 
 
-def _checked_rows(reader, path, index):
+def _checked_rows(reader, path, index, field_count):
     try:
         for values in reader:
             if values:
-                if len(values) != len(index):
-                    raise MalformedFile(
-                        path, reader.line_num, f"expected {len(index)} fields, found {len(values)}"
-                    )
+                if len(values) != field_count:
+                    raise MalformedFile(path, reader.line_num, f"expected {field_count} fields, found {len(values)}")
                 yield Row(path, reader.line_num, values, index)
     except csv.Error as error:
         raise MalformedFile(path, reader.line_num, str(error)) from None
