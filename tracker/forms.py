@@ -30,7 +30,8 @@ DOSE_UNIT_CHOICES = [
 
 def search_words(query):
     """The words a search looks for: at most 8, from at most 100 characters."""
-    return " ".join(str(query or "").split())[:MAX_QUERY_LENGTH].split()[:MAX_QUERY_WORDS]
+    query = str(query or "").replace("\x00", "")  # PostgreSQL refuses NUL in a string
+    return " ".join(query.split())[:MAX_QUERY_LENGTH].split()[:MAX_QUERY_WORDS]
 
 
 def matching_items(user, query, *, kind=None, limit=SEARCH_LIMIT):
