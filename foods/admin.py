@@ -55,10 +55,16 @@ class CatalogHistoryAdmin(SimpleHistoryAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         self._check_history_visible(request, object_id)
+        extra_context = {**self.history_context(unquote(object_id)), **(extra_context or {})}
         return super().history_view(request, object_id, extra_context)
+
+    def history_context(self, object_id):
+        """What else the history page shows: nothing, unless a subclass says so."""
+        return {}
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._check_history_visible(request, object_id)
+        _valid_id_or_404(self.model.history.model, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _check_history_visible(self, request, object_id):
@@ -68,11 +74,16 @@ class CatalogHistoryAdmin(SimpleHistoryAdmin):
             raise Http404
 
     def _has_history(self, object_id):
-        try:
-            pk = self.model._meta.pk.to_python(object_id)
-        except ValidationError as error:  # a malformed id in the URL
-            raise Http404 from error
+        pk = _valid_id_or_404(self.model, object_id)
         return self.model.history.filter(**{self.model._meta.pk.attname: pk}).exists()
+
+
+def _valid_id_or_404(model, value):
+    """A primary key from the URL; simple-history would fail with a 500 on a malformed one."""
+    try:
+        return model._meta.pk.to_python(value)
+    except ValidationError as error:
+        raise Http404 from error
 
 
 class OwnerFilter(admin.SimpleListFilter):
@@ -179,9 +190,8 @@ class ItemAdmin(CatalogHistoryAdmin):
         super().save_related(request, form, formsets, change)
         warn_about_energy(request, form.instance)
 
-    def history_view(self, request, object_id, extra_context=None):
-        extra_context = {**(extra_context or {}), "data_changes": item_data_changes(unquote(object_id))}
-        return super().history_view(request, object_id, extra_context)
+    def history_context(self, object_id):
+        return {"data_changes": item_data_changes(object_id)}
 
 
 def warn_about_energy(request, item):

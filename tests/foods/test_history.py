@@ -128,6 +128,12 @@ def test_the_history_page_of_a_malformed_id_is_a_404(admin_client, client, edito
     assert client.get("/admin/foods/item/not-a-number/history/").status_code == 404
 
 
+def test_an_old_version_of_a_malformed_id_is_a_404(admin_client, natto):
+    response = admin_client.get(f"/admin/foods/item/{natto.pk}/history/not-a-number/")
+
+    assert response.status_code == 404
+
+
 def test_a_superuser_still_sees_the_history_of_a_deleted_item(admin_client, natto):
     pk = natto.pk
     natto.delete()
