@@ -48,7 +48,8 @@ class CatalogFilters:
 
     @classmethod
     def from_params(cls, params):
-        q = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
+        # PostgreSQL refuses NUL in a string: a query holding one would fail, not just match nothing.
+        q = " ".join(params.get("q", "").replace("\x00", "").split())[:MAX_QUERY_LENGTH]
         category = params.get("category", "").strip()
         category_id = int(category) if category.isascii() and category.isdigit() else None
         if category_id is not None and not 0 < category_id <= MAX_ID:

@@ -57,6 +57,10 @@ def test_it_drops_bad_parameters(query_string):
     assert filters.sort == DEFAULT_SORT
 
 
+def test_it_drops_nul_characters_from_the_query():
+    assert filters_from("q=nat%00to").q == "natto"
+
+
 def test_it_bounds_a_very_long_query():
     filters = filters_from("q=" + "natto " * 100)
 

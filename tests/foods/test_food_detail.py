@@ -165,6 +165,7 @@ def test_the_owner_sees_their_own_item(client, alice):
 
 def test_a_missing_item_is_not_found(client):
     assert client.get(reverse("foods:detail", args=[999999])).status_code == 404
+    assert client.get(reverse("foods:detail", args=[10**25])).status_code == 404
 
 
 def test_post_is_not_allowed(client):

@@ -121,6 +121,7 @@ def test_it_paginates_and_keeps_the_query_string(client):
         {"page": "99999999999999999999999999"},
         {"q": "%_\\'\""},
         {"q": "x" * 5000},
+        {"q": "nat\x00to", "kind": "fo\x00od", "sort": "k2\x00", "category": "1\x00"},
     ],
 )
 def test_bad_parameters_never_fail(client, params):
