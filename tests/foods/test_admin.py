@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from foods import nutrients
+from foods.admin import ItemAdmin
 from foods.models import Item, NutrientValue, Portion, Source
 from tests.factories import make_category, make_item, make_source
 
@@ -190,6 +191,18 @@ def test_it_shows_k2_as_mk7_equivalent_and_vitamin_d_with_a_dash_when_unknown(cl
     assert cells(response, "vitamin_d") == {
         "Egg yolk, raw": "5.4", "Gouda": "0", "Home-made bread": "—", "Natto": "—",
     }
+
+
+def test_it_sorts_by_vitamin_d(client, editor):
+    make_item("Salmon", values={"vitamin_d_ug": 11})
+    make_item("Egg yolk, raw", values={"vitamin_d_ug": "5.4"})
+    make_item("Cod liver oil", values={"vitamin_d_ug": 250})
+    client.force_login(editor)
+    column = ItemAdmin.list_display.index("vitamin_d") + 1
+
+    response = client.get(CHANGELIST, {"o": f"-{column}"})
+
+    assert [item.name for item in results(response)] == ["Cod liver oil", "Salmon", "Egg yolk, raw"]
 
 
 def test_it_flags_an_energy_far_from_the_macros_in_the_list(client, editor):
