@@ -147,7 +147,7 @@ class ItemEntryForm(EntryForm):
 
     kind = None  # Item.Kind this form logs
     item = forms.ModelChoiceField(queryset=Item.objects.none())
-    count = forms.DecimalField(required=False, label="Number of portions", widget=forms.NumberInput(
+    count = forms.DecimalField(required=False, label="How many", widget=forms.NumberInput(
         attrs={"step": "any", "inputmode": "decimal"}))
     portion = forms.ModelChoiceField(queryset=Portion.objects.none(), required=False, widget=PortionSelect,
                                      empty_label="—")

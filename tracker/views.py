@@ -86,7 +86,7 @@ def _add_entry(request, day, form_class, what):
     form = form_class(data, initial=initial, user=request.user, day=day, query=request.GET.get("q", ""))
     if form.is_valid():
         _save(form.entry)
-        messages.success(request, f"Logged {form.entry.quantity_label} {form.entry.label}.")
+        messages.success(request, f"Logged {_described(form.entry)}.")
         return redirect(_day_url(form.entry))
     ctx = {"form": form, "day": day, "what": what, "entry": None}
     return render(request, "tracker/entry_form.html", ctx)
@@ -108,7 +108,7 @@ def edit_entry(request, pk):
     form = form_class(data, initial=initial, user=request.user, day=entry.day, query=request.GET.get("q", ""))
     if form.is_valid():
         _save(form.entry, replacing=entry)
-        messages.success(request, f"Saved {form.entry.quantity_label} {form.entry.label}.")
+        messages.success(request, f"Saved {_described(form.entry)}.")
         return redirect(_day_url(form.entry))
     what = "dose" if entry.is_dose else entry.item.kind
     ctx = {"form": form, "day": entry.day, "what": what, "entry": entry}
@@ -121,7 +121,7 @@ def delete_entry(request, pk):
     entry = _get_entry_for_user(request, pk)
     if request.method == "POST":
         entry.delete()
-        messages.success(request, f"Deleted {entry.quantity_label} {entry.label}.")
+        messages.success(request, f"Deleted {_described(entry)}.")
         return redirect("tracker:day", day=entry.day)
     return render(request, "tracker/entry_confirm_delete.html", {"entry": entry})
 
@@ -146,6 +146,10 @@ def _save(entry, replacing=None):
         entry.pk, entry.created = replacing.pk, replacing.created
     with transaction.atomic():
         entry.save(force_update=replacing is not None)
+
+
+def _described(entry):
+    return f"{entry.label}, {entry.quantity_label}, in {entry.get_meal_display()}"
 
 
 def _day_url(entry):

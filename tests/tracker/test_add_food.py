@@ -84,7 +84,7 @@ def test_the_user_can_log_their_own_food(alice_client, alice):
 
 def test_it_says_what_was_logged_on_the_day_page(alice_client, natto):
     response = alice_client.post(URL, form_data(natto), follow=True)
-    assert "Logged 20 g Natto." in response.content.decode()
+    assert "Logged Natto, 20 g, in Breakfast." in response.content.decode()
 
 
 def test_the_form_starts_in_the_meal_it_was_opened_from(alice_client):
@@ -124,7 +124,7 @@ def test_a_plain_search_lists_the_matching_foods_in_the_select(alice_client, ali
     assert options(html, "item") == [str(own.pk), str(natto.pk)]
     assert f'<option value="{natto.portions.get().pk}" data-item="{natto.pk}"' in html
     assert field_value(html, "q") == "nat"
-    assert 'form="item-search"' in html
+    assert '<form method="get" id="item-search"' in html
 
 
 def test_the_search_box_and_its_script_are_on_the_page(alice_client):

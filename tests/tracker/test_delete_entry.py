@@ -43,7 +43,7 @@ def test_it_deletes_on_post_and_goes_back_to_the_day(alice_client, alice):
 def test_it_says_what_was_deleted(alice_client, alice):
     entry = log_item(alice, make_natto(), grams=20)
     response = alice_client.post(delete_url(entry), follow=True)
-    assert "Deleted 20 g Natto." in response.content.decode()
+    assert "Deleted Natto, 20 g, in Breakfast." in response.content.decode()
 
 
 def test_another_users_entry_is_a_404(alice_client, bob):

@@ -132,7 +132,7 @@ def test_it_says_what_was_saved(alice_client, alice):
         follow=True,
     )
 
-    assert "Saved 180 µg Vitamin K2 as MK-7." in response.content.decode()
+    assert "Saved Vitamin K2 as MK-7, 180 µg, in Dinner." in response.content.decode()
 
 
 # Refusals
