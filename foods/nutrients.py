@@ -3,7 +3,8 @@ The nutrients Tandem tracks: the one list that forms, admin, totals, import and 
 
 Codes carry their storage unit (`vitamin_d_ug`), so a number never travels without it. The USDA
 numbers map each nutrient to SR28's `Nutr_No` and FoodData Central's `nutrient.id` (see
-shared/data/usda_sr28/README.md). Sources: shared/DOMAIN.md, "Nutrients tracked".
+shared/data/usda_sr28/README.md); the `iu_` numbers are where USDA gives the same nutrient in IU
+instead (vitamin D, for foods it has no µg figure for). Sources: shared/DOMAIN.md, "Nutrients tracked".
 """
 
 from dataclasses import dataclass
@@ -18,11 +19,14 @@ class Nutrient:
     sr28_number: str | None = None
     fdc_id: int | None = None
     help_text: str = ""
+    iu_sr28_number: str | None = None
+    iu_fdc_id: int | None = None
 
 
 VITAMIN_D = Nutrient(
     "vitamin_d_ug", "Vitamin D (D2 + D3)", "µg", "328", 1114,
     "Stored in µg; 1 µg = 40 IU.",
+    iu_sr28_number="324", iu_fdc_id=1110,
 )
 K2_MK4 = Nutrient(
     "k2_mk4_ug", "Vitamin K2 as MK-4", "µg", "428", 1183,

@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from foods.importers.files import Row
 from foods.models import MAX_PORTION_GRAMS, Category, Item, NutrientValue, Portion, Source
 from foods.nutrients import VITAMIN_D
+from foods.units import vitamin_d_iu_to_ug
 
 # Rows per database round trip. Large enough that queries are few, small enough that a batch of
 # model instances stays a few megabytes.
@@ -38,6 +39,8 @@ GRAMS_STEP = Decimal(1).scaleb(-Portion._meta.get_field("grams").decimal_places)
 # Nutrients for which a converted figure may stand in when the measured one is missing (vitamin D
 # from IU): the measured value wins, whatever the order of the rows.
 STAND_IN_CODES = frozenset({VITAMIN_D.code})
+
+IU_NOTE = "Converted from {iu} IU ({usda_nutrient}): USDA gives this food's vitamin D only in IU. 1 µg = 40 IU."
 
 SOURCES = {
     "usda-sr28": {
@@ -328,6 +331,15 @@ class CatalogWriter:
                 setattr(obj, name, value)
         fields = list(next(iter(changes.values())))
         bulk_update_with_history(objects, model, fields, **self.history)
+
+
+def vitamin_d_from_iu(usda_id, iu, row, *, usda_nutrient):
+    """A vitamin D value in µg from USDA's IU figure, noted as such; a measured µg value wins over it.
+
+    `usda_nutrient` names the IU figure's field in USDA's files, e.g. "SR28 Nutr_No 324".
+    """
+    note = IU_NOTE.format(iu=format_amount(iu), usda_nutrient=usda_nutrient)
+    return Value(usda_id, VITAMIN_D.code, vitamin_d_iu_to_ug(iu), row, note=note, stand_in=True)
 
 
 def same_unit(usda_unit, unit):

@@ -6,11 +6,19 @@ download may hold lab records (samples, acquisitions) beside foods: only the foo
 become catalog items; rows of the others are passed over.
 """
 
-from foods.importers.catalog import CatalogWriter, Food, Value, WeighedPortion, format_amount, same_unit, usda_source
+from foods.importers.catalog import (
+    CatalogWriter,
+    Food,
+    Value,
+    WeighedPortion,
+    format_amount,
+    same_unit,
+    usda_source,
+    vitamin_d_from_iu,
+)
 from foods.importers.files import read_csv
 from foods.models import MAX_AMOUNT_PER_BASIS, Item
 from foods.nutrients import BY_FDC_ID, VITAMIN_D
-from foods.units import vitamin_d_iu_to_ug
 
 FOOD_COLUMNS = ("fdc_id", "data_type", "description", "food_category_id")
 NUTRIENT_COLUMNS = ("id", "name", "unit_name")
@@ -28,8 +36,6 @@ CATEGORISED_DATA_TYPES = {"foundation_food", "sr_legacy_food"}
 UNDETERMINED_UNIT_ID = 9999
 MAX_FDC_ID = 2**31 - 1  # Item.fdc_id is a PositiveIntegerField
 
-# nutrient.id 1110 is vitamin D in IU; some foods have it but not 1114 (µg).
-VITAMIN_D_IU_ID = 1110
 CHANGE_REASON = "Imported from USDA FoodData Central (import_usda)"
 
 
@@ -75,7 +81,7 @@ def _nutrient_units(path, progress):
     for row in read_csv(path, NUTRIENT_COLUMNS, progress):
         nutrient_id, unit = row.integer("id"), row.text("unit_name")
         ours = BY_FDC_ID.get(nutrient_id)
-        expected = ours.unit if ours else "IU" if nutrient_id == VITAMIN_D_IU_ID else None
+        expected = ours.unit if ours else "IU" if nutrient_id == VITAMIN_D.iu_fdc_id else None
         if expected and not same_unit(unit, expected):
             row.fail(f"nutrient {nutrient_id} is in {unit}, expected {expected}")
         units[nutrient_id] = unit
@@ -128,18 +134,14 @@ def _values(path, writer, units, passed_over, progress):
             row.fail(f"nutrient {nutrient_id} is not in nutrient.csv")
         amount = row.decimal("amount", required=False)
         nutrient = BY_FDC_ID.get(nutrient_id)
-        if fdc_id is None or amount is None or (nutrient is None and nutrient_id != VITAMIN_D_IU_ID):
+        if fdc_id is None or amount is None or (nutrient is None and nutrient_id != VITAMIN_D.iu_fdc_id):
             continue
         if amount > MAX_AMOUNT_PER_BASIS:
             row.fail(f"amount {amount} is more than {MAX_AMOUNT_PER_BASIS:,} per 100 g")
         if nutrient:
             yield Value(fdc_id, nutrient.code, amount, row)
         else:
-            note = (
-                f"Converted from {format_amount(amount)} IU (FDC nutrient 1110): USDA gives this food's "
-                "vitamin D only in IU. 1 µg = 40 IU."
-            )
-            yield Value(fdc_id, VITAMIN_D.code, vitamin_d_iu_to_ug(amount), row, note=note, stand_in=True)
+            yield vitamin_d_from_iu(fdc_id, amount, row, usda_nutrient=f"FDC nutrient {VITAMIN_D.iu_fdc_id}")
 
 
 def _measure_units(path, progress):

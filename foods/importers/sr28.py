@@ -7,11 +7,19 @@ values are per 100 g of edible portion; a food with no NUT_DATA row for a nutrie
 
 import re
 
-from foods.importers.catalog import CatalogWriter, Food, Value, WeighedPortion, format_amount, same_unit, usda_source
+from foods.importers.catalog import (
+    CatalogWriter,
+    Food,
+    Value,
+    WeighedPortion,
+    format_amount,
+    same_unit,
+    usda_source,
+    vitamin_d_from_iu,
+)
 from foods.importers.files import read_sr28
 from foods.models import MAX_AMOUNT_PER_BASIS
 from foods.nutrients import BY_SR28_NUMBER, VITAMIN_D
-from foods.units import vitamin_d_iu_to_ug
 
 FD_GROUP_COLUMNS = ("FdGrp_Cd", "FdGrp_Desc")
 FOOD_DES_COLUMNS = (
@@ -24,9 +32,6 @@ NUT_DATA_COLUMNS = (
     "Add_Nutr_Mark", "Num_Studies", "Min", "Max", "DF", "Low_EB", "Up_EB", "Stat_cmt", "AddMod_Date", "CC",
 )
 WEIGHT_COLUMNS = ("NDB_No", "Seq", "Amount", "Msre_Desc", "Gm_Wgt", "Num_Data_Pts", "Std_Dev")
-
-# Nutr_No 324 is vitamin D in IU; some foods have it but not 328 (µg).
-VITAMIN_D_IU_NUMBER = "324"
 
 NDB_NUMBER = re.compile(r"\d{5}")
 GROUP_CODE = re.compile(r"\d{4}")
@@ -62,7 +67,7 @@ def _nutrient_units(path, progress):
     for row in read_sr28(path, NUTR_DEF_COLUMNS, progress):
         number, unit = row.required_text("Nutr_No"), row.required_text("Units")
         ours = BY_SR28_NUMBER.get(number)
-        expected = ours.unit if ours else "IU" if number == VITAMIN_D_IU_NUMBER else None
+        expected = ours.unit if ours else "IU" if number == VITAMIN_D.iu_sr28_number else None
         if expected and not same_unit(unit, expected):
             row.fail(f"nutrient {number} is in {unit}, expected {expected}")
         units[number] = unit
@@ -85,18 +90,14 @@ def _values(path, writer, units, progress):
             row.fail(f"nutrient {number} is not in NUTR_DEF.txt")
         amount = row.decimal("Nutr_Val")
         nutrient = BY_SR28_NUMBER.get(number)
-        if nutrient is None and number != VITAMIN_D_IU_NUMBER:
+        if nutrient is None and number != VITAMIN_D.iu_sr28_number:
             continue
         if amount > MAX_AMOUNT_PER_BASIS:
             row.fail(f"Nutr_Val {amount} is more than {MAX_AMOUNT_PER_BASIS:,} per 100 g")
         if nutrient:
             yield Value(ndb, nutrient.code, amount, row)
         else:
-            note = (
-                f"Converted from {format_amount(amount)} IU (SR28 Nutr_No 324): USDA gives this food's "
-                "vitamin D only in IU. 1 µg = 40 IU."
-            )
-            yield Value(ndb, VITAMIN_D.code, vitamin_d_iu_to_ug(amount), row, note=note, stand_in=True)
+            yield vitamin_d_from_iu(ndb, amount, row, usda_nutrient=f"SR28 Nutr_No {VITAMIN_D.iu_sr28_number}")
 
 
 def _portions(path, writer, progress):
