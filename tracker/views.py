@@ -46,6 +46,8 @@ def _day_page(request, profile, day):
         "previous_day": day - timedelta(days=1) if day > FIRST_DAY else None,
         "next_day": day + timedelta(days=1) if day < LAST_DAY else None,
         "standing_warnings": [w for w in standing_warnings(profile) if w.code not in day_codes],
+        "first_day": FIRST_DAY,
+        "last_day": LAST_DAY,
     }
     return render(request, "tracker/day.html", ctx)
 

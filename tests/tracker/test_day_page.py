@@ -106,7 +106,10 @@ def test_it_links_the_previous_and_next_days_and_picks_a_day(alice_client):
 
     assert 'href="/day/2026-11-19/"' in element(html, "previous-day")
     assert 'href="/day/2026-11-21/"' in element(html, "next-day")
-    assert 'value="2026-11-20"' in opening_tag(html, "day-picker")
+    picker = opening_tag(html, "day-picker")
+    assert ('value="2026-11-20"', 'min="1900-01-01"', 'max="2999-12-31"') == tuple(
+        re.search(rf'{name}="[^"]*"', picker).group(0) for name in ("value", "min", "max")
+    )
     assert 'action="/day/go/"' in html
 
 
