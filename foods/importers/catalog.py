@@ -7,6 +7,10 @@ The rules (shared/DOMAIN.md, "Food values: per 100 g, with provenance"):
 - on any item, a value or portion is written only where none exists or where the existing one
   comes from this same USDA source: a value from another source (a published table, a staff edit)
   is never overwritten;
+- even then, only the numbers are the import's: a value's note is replaced only when it is empty
+  or one the import wrote (the seed catalog notes USDA figures too), and a portion keeps its
+  position (the seed catalog and staff choose which portion is the typical one). New portions of
+  an item that has some go after them;
 - a nutrient USDA did not measure gets no row (unknown, never 0).
 
 Writes go through simple_history's bulk helpers: the catalog promises that every change to food
@@ -14,9 +18,11 @@ data is kept with who made it and when, and an import that changed values silent
 that (the history rows roughly double the first import's time; see bench/import_usda.py).
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from string import Formatter
 
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -40,7 +46,11 @@ GRAMS_STEP = Decimal(1).scaleb(-Portion._meta.get_field("grams").decimal_places)
 # from IU): the measured value wins, whatever the order of the rows.
 STAND_IN_CODES = frozenset({VITAMIN_D.code})
 
+# The only note the import writes, and so the only one besides an empty note that it may replace.
 IU_NOTE = "Converted from {iu} IU ({usda_nutrient}): USDA gives this food's vitamin D only in IU. 1 µg = 40 IU."
+IU_NOTE_PATTERN = re.compile(
+    "".join(re.escape(text) + (".+" if name else "") for text, name, _, _ in Formatter().parse(IU_NOTE))
+)
 
 SOURCES = {
     "usda-sr28": {
@@ -103,6 +113,7 @@ class ImportReport:
     values_updated: int = 0
     values_unchanged: int = 0
     values_kept_from_other_source: int = 0
+    value_notes_kept: int = 0
     portions_created: int = 0
     portions_updated: int = 0
     portions_unchanged: int = 0
@@ -264,12 +275,18 @@ class CatalogWriter:
                 new.append(
                     NutrientValue(item_id=item_pk, nutrient=code, amount=amount, note=value.note, source=self.source)
                 )
-            elif source_pk != self.source.pk:
+                continue
+            if source_pk != self.source.pk:
                 self.report.values_kept_from_other_source += 1
-            elif stored_amount == amount and stored_note == value.note:
+                continue
+            note = value.note
+            if stored_note != note and not written_by_import(stored_note):
+                note = stored_note
+                self.report.value_notes_kept += 1
+            if stored_amount == amount and stored_note == note:
                 self.report.values_unchanged += 1
             else:
-                changes[pk] = {"amount": amount, "note": value.note}
+                changes[pk] = {"amount": amount, "note": note}
         bulk_create_with_history(new, NutrientValue, **self.history)
         self._update(NutrientValue, changes)
         self.report.values_created += len(new)
@@ -292,12 +309,12 @@ class CatalogWriter:
                 self.report.portions_skipped_over_max_weight += 1
             else:
                 by_item[pk].append((portion.seq, _shortened(portion.label, LABEL_MAX_LENGTH), grams))
-        existing = {
-            (item_pk, label): (pk, source_pk, grams, position)
-            for pk, item_pk, label, source_pk, grams, position in Portion.objects.filter(
-                item_id__in=by_item
-            ).values_list("pk", "item_id", "label", "source_id", "grams", "position")
-        }
+        existing, next_position = {}, defaultdict(int)
+        for portion_pk, item_pk, label, source_pk, grams, position in Portion.objects.filter(
+            item_id__in=by_item
+        ).values_list("pk", "item_id", "label", "source_id", "grams", "position"):
+            existing[item_pk, label] = (portion_pk, source_pk, grams)
+            next_position[item_pk] = max(next_position[item_pk], position + 1)
         new, changes = [], {}
         for pk, weighed in by_item.items():
             labels = set()
@@ -305,17 +322,18 @@ class CatalogWriter:
                 if label in labels:
                     self.report.portions_skipped_duplicate_label += 1
                     continue
-                position = len(labels)
                 labels.add(label)
-                stored_pk, source_pk, stored_grams, stored_position = existing.get((pk, label), (None,) * 4)
+                stored_pk, source_pk, stored_grams = existing.get((pk, label), (None,) * 3)
                 if stored_pk is None:
+                    position = next_position[pk]
+                    next_position[pk] += 1
                     new.append(Portion(item_id=pk, label=label, grams=grams, position=position, source=self.source))
                 elif source_pk != self.source.pk:
                     self.report.portions_kept_from_other_source += 1
-                elif stored_grams == grams and stored_position == position:
+                elif stored_grams == grams:
                     self.report.portions_unchanged += 1
                 else:
-                    changes[stored_pk] = {"grams": grams, "position": position}
+                    changes[stored_pk] = {"grams": grams}
         bulk_create_with_history(new, Portion, **self.history)
         self._update(Portion, changes)
         self.report.portions_created += len(new)
@@ -340,6 +358,11 @@ def vitamin_d_from_iu(usda_id, iu, row, *, usda_nutrient):
     """
     note = IU_NOTE.format(iu=format_amount(iu), usda_nutrient=usda_nutrient)
     return Value(usda_id, VITAMIN_D.code, vitamin_d_iu_to_ug(iu), row, note=note, stand_in=True)
+
+
+def written_by_import(note):
+    """True for a note the import may replace: an empty one, or one it wrote itself."""
+    return not note or IU_NOTE_PATTERN.fullmatch(note) is not None
 
 
 def same_unit(usda_unit, unit):

@@ -135,6 +135,33 @@ def test_a_second_run_updates_instead_of_duplicating(fdc_dir):
     assert after["NutrientValue history"] == counts["NutrientValue history"] + 1
 
 
+def test_it_keeps_a_note_it_did_not_write_and_rewrites_its_own(fdc_dir):
+    import_usda(fdc_dir)
+    NutrientValue.objects.filter(item__fdc_id=172443, nutrient="fat_g").update(note="Checked against the label.")
+    edit(fdc_dir / "food_nutrient.csv", '"169251","1110","7"', '"169251","1110","8"')
+
+    report = import_usda(fdc_dir)
+
+    assert values_of(172443)["fat_g"].note == "Checked against the label."
+    mushrooms = values_of(169251)["vitamin_d_ug"]
+    assert mushrooms.amount == Decimal("0.2")  # 8 IU / 40
+    assert "8 IU" in mushrooms.note
+    assert (report.values_updated, report.value_notes_kept) == (1, 1)
+
+
+def test_it_never_moves_a_portion_and_puts_new_ones_after_the_last(fdc_dir):
+    import_usda(fdc_dir)
+    yolk = Item.objects.get(fdc_id=172184)
+    yolk.portions.filter(label="1 cup").update(position=0)
+    yolk.portions.filter(label="1 large").update(position=1)
+    add_row(fdc_dir / "food_portion.csv", ["8", "172184", "3", "1.0", "1001", "", "", "15.0", "", "", ""])
+
+    report = import_usda(fdc_dir)
+
+    assert list(yolk.portions.values_list("label", "position")) == [("1 cup", 0), ("1 large", 1), ("1 tablespoon", 2)]
+    assert (report.portions_created, report.portions_updated) == (1, 0)
+
+
 def test_it_never_overwrites_a_value_from_another_source():
     table = make_source(key="published-table", citation="A published table")
     make_item("Egg yolk", fdc_id=172184, values={"vitamin_d_ug": "4.9", "k2_mk4_ug": 64}, source=table)

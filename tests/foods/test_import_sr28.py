@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from foods.importers import ImportFailed, MalformedFile, import_usda
+from foods.importers.catalog import usda_source
 from foods.models import Category, Item, NutrientValue, Portion, Source
 from tests.factories import make_category, make_item, make_source
 
@@ -127,6 +128,40 @@ def test_the_measured_value_wins_even_when_the_iu_row_comes_later_in_another_bat
     assert values_of("01125")["vitamin_d_ug"].amount == Decimal("5.4")
 
 
+def test_it_keeps_a_note_it_did_not_write_on_a_value_of_its_own_source():
+    make_item("Natto", usda_ndb_number="16113", values={"fat_g": 11, "protein_g": 19}, source=usda_source("usda-sr28"))
+    NutrientValue.objects.filter(item__usda_ndb_number="16113").update(note="Article B gives 12 g.")
+
+    report = import_usda(DATA)
+
+    natto = values_of("16113")
+    assert (natto["fat_g"].amount, natto["fat_g"].note) == (Decimal("11"), "Article B gives 12 g.")
+    assert (natto["protein_g"].amount, natto["protein_g"].note) == (Decimal("19.4"), "Article B gives 12 g.")
+    assert (report.values_unchanged, report.values_updated, report.value_notes_kept) == (1, 1, 2)
+
+
+def test_it_rewrites_the_note_it_wrote_when_the_iu_figure_changes(sr28_dir):
+    import_usda(sr28_dir)
+    edit(sr28_dir / "NUT_DATA.txt", "~16613~^~324~^10^", "~16613~^~324~^20^")
+
+    report = import_usda(sr28_dir)
+
+    vitamin_d = values_of("16613")["vitamin_d_ug"]
+    assert vitamin_d.amount == Decimal("0.5")  # 20 IU / 40
+    assert "20 IU" in vitamin_d.note
+    assert (report.values_updated, report.value_notes_kept) == (1, 0)
+
+
+def test_a_measured_value_that_comes_later_replaces_the_converted_one_and_its_note(sr28_dir):
+    import_usda(sr28_dir)
+    append_line(sr28_dir / "NUT_DATA.txt", "~16613~^~328~^0.3^0^^~9~^~MC~^~~^~~^^^^^^^~~^04/2015^")
+
+    import_usda(sr28_dir)
+
+    vitamin_d = values_of("16613")["vitamin_d_ug"]
+    assert (vitamin_d.amount, vitamin_d.note) == (Decimal("0.3"), "")
+
+
 def test_it_imports_portions_in_usda_order_with_the_usda_source():
     import_usda(DATA)
 
@@ -142,6 +177,43 @@ def test_it_imports_portions_in_usda_order_with_the_usda_source():
         ("1 large", Decimal("17")),
         ("1 cup", Decimal("243")),
     ]
+
+
+def test_it_never_moves_a_portion_and_puts_new_ones_after_the_last():
+    sr28 = usda_source("usda-sr28")
+    butter = make_item("Butter", usda_ndb_number="01001")
+    # Staff made the tablespoon the typical portion and deleted the one between these two.
+    Portion.objects.create(item=butter, label="1 tbsp", grams=Decimal("14.2"), position=0, source=sr28)
+    Portion.objects.create(item=butter, label="1 stick", grams=Decimal("113"), position=2, source=sr28)
+
+    report = import_usda(DATA)
+
+    assert list(butter.portions.values_list("label", "position")) == [
+        ("1 tbsp", 0),
+        ("1 stick", 2),
+        ('1 pat (1" sq, 1/3" high)', 3),
+        ("1 cup", 4),
+    ]
+    assert (report.portions_unchanged, report.portions_updated) == (2, 0)
+
+
+def test_a_second_run_takes_a_new_weight_but_keeps_the_position_staff_chose(sr28_dir):
+    import_usda(sr28_dir)
+    butter = Item.objects.get(usda_ndb_number="01001")
+    butter.portions.filter(label="1 tbsp").update(position=0)
+    butter.portions.filter(label__startswith="1 pat").update(position=1)
+    edit(sr28_dir / "WEIGHT.txt", "~01001~^2^1^~tbsp~^14.2^^", "~01001~^2^1^~tbsp~^14.5^^")
+
+    report = import_usda(sr28_dir)
+
+    portions = list(butter.portions.values_list("label", "grams", "position"))
+    assert portions == [
+        ("1 tbsp", Decimal("14.5"), 0),
+        ('1 pat (1" sq, 1/3" high)', Decimal("5"), 1),
+        ("1 cup", Decimal("227"), 2),
+        ("1 stick", Decimal("113"), 3),
+    ]
+    assert report.portions_updated == 1
 
 
 def test_it_reads_latin_1_text():
