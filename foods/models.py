@@ -20,7 +20,9 @@ from foods.nutrients import CARBOHYDRATE, ENERGY, FAT, PROTEIN
 # Per 100 g or per unit, no food or product holds more than this of anything: a larger number is a
 # typing slip (a 5,000,000 IU "softgel").
 MAX_AMOUNT_PER_BASIS = Decimal(1_000_000)
-MAX_PORTION_GRAMS = Decimal(5000)
+# The heaviest portions USDA lists are whole birds and gourds of up to 5.7 kg; a user's own log
+# entry has its own, lower limit (tracker.models.MAX_FOOD_GRAMS).
+MAX_PORTION_GRAMS = Decimal(10000)
 MAX_PORTION_UNITS = Decimal(1000)
 
 # Atwater's general factors (kcal per g of protein, carbohydrate, fat). USDA uses food-specific
@@ -58,7 +60,7 @@ class Source(models.Model):
 class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
     usda_group_code = models.CharField(
-        max_length=4, unique=True, null=True, blank=True, help_text="SR28 FdGrp_Cd or FDC food_category id."
+        max_length=4, unique=True, null=True, blank=True, help_text="SR28 FdGrp_Cd or FDC food_category code."
     )
 
     class Meta:

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from foods.importers import ImportFailed, MalformedFile, import_usda
 from foods.importers.catalog import usda_source
-from foods.models import Category, Item, NutrientValue, Portion, Source
+from foods.models import MAX_PORTION_GRAMS, Category, Item, NutrientValue, Portion, Source
 from tests.factories import make_category, make_item, make_source
 
 pytestmark = pytest.mark.django_db
@@ -222,12 +222,28 @@ def test_it_reads_latin_1_text():
     assert Item.objects.get(usda_ndb_number="22996").portions.get().label == "1 Entrée"
 
 
-def test_it_skips_and_counts_a_portion_over_the_portion_limit():
+def test_it_imports_a_whole_waxgourd_of_5700_g():
     report = import_usda(DATA)
 
     waxgourd = Item.objects.get(usda_ndb_number="11593")
-    assert list(waxgourd.portions.values_list("label", flat=True)) == ["1 cup, cubes"]
-    assert report.portions_skipped_over_max_weight == 1
+    assert list(waxgourd.portions.values_list("label", "grams")) == [
+        ("1 cup, cubes", Decimal("132")),
+        ("1 waxgourd", Decimal("5700")),
+    ]
+    assert report.portions_skipped_over_max_weight == 0
+
+
+@pytest.mark.parametrize(
+    ("grams", "imported"), [(MAX_PORTION_GRAMS, True), (MAX_PORTION_GRAMS + Decimal("0.001"), False)]
+)
+def test_it_skips_and_counts_a_portion_over_the_portion_limit_only(sr28_dir, grams, imported):
+    edit(sr28_dir / "WEIGHT.txt", "~11593~^2^1^~waxgourd~^5700^^", f"~11593~^2^1^~waxgourd~^{grams}^^")
+
+    report = import_usda(sr28_dir)
+
+    waxgourd = Item.objects.get(usda_ndb_number="11593")
+    assert waxgourd.portions.filter(label="1 waxgourd").exists() == imported
+    assert report.portions_skipped_over_max_weight == (0 if imported else 1)
 
 
 def test_it_skips_and_counts_a_portion_that_weighs_nothing(sr28_dir):
@@ -450,6 +466,10 @@ def test_it_imports_the_whole_real_sr28_release():
     # 62,192 rows of the nutrients we keep, plus 51 foods with vitamin D only in IU.
     assert NutrientValue.objects.count() == 62243
     assert NutrientValue.objects.exclude(note="").count() == 51
-    # 15,438 weights less 15 repeated labels and 5 portions over 5,000 g.
-    assert Portion.objects.count() == 15418
+    # 15,438 weights less 15 repeated labels. None is over 10,000 g: the 5 over 5,000 g (4 whole
+    # birds and a waxgourd, 5,002 to 5,717 g), skipped while that was the limit, are kept.
+    assert Portion.objects.count() == 15423
+    assert report.portions_skipped_over_max_weight == 0
+    assert report.portions_skipped_duplicate_label == 15
+    assert Portion.objects.filter(grams__gt=5000).count() == 5
     assert values_of("16113")["k1_ug"].amount == Decimal("23.1")

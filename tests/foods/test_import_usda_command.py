@@ -28,7 +28,7 @@ def test_it_imports_sr28_and_reports_progress_and_counts():
     assert "items created: 6" in output
     assert f"values created: {NutrientValue.objects.count()}" in output
     assert f"portions created: {Portion.objects.count()}" in output
-    assert "portions skipped over max weight: 1" in output
+    assert "portions skipped over max weight: 0" in output
 
 
 def test_it_imports_fdc_from_the_files_present():
