@@ -13,6 +13,9 @@ from foods.models import Item
 from foods.units import vitamin_d_iu_to_ug
 from tracker.models import MAX_DOSE, MAX_FOOD_GRAMS, MAX_PORTION_COUNT, MAX_UNITS, Entry
 
+BASIS_FACTOR_PLACES = Entry._meta.get_field("basis_factor").decimal_places
+DOSE_AMOUNT_PLACES = Entry._meta.get_field("dose_amount").decimal_places
+
 # The units a free dose may be typed in, per nutrient (DOMAIN.md, "Units a user may type").
 DOSE_UNITS = {
     nutrients.VITAMIN_D.code: (Entry.Unit.IU, Entry.Unit.UG),
@@ -22,8 +25,8 @@ DOSE_UNITS = {
 }
 
 
-def positive_amount(value, *, field, maximum, what):
-    """`value` as a Decimal > 0 and <= maximum, or a ValidationError naming `field`."""
+def positive_amount(value, *, field, maximum, what, places=3):
+    """`value` as a Decimal > 0 and <= maximum, rounded to `places`, or a ValidationError naming `field`."""
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
@@ -34,7 +37,15 @@ def positive_amount(value, *, field, maximum, what):
         raise ValidationError({field: f"The {what} must be more than zero."})
     if amount > maximum:
         raise ValidationError({field: f"The {what} can be at most {maximum:,f}."})
-    return amount
+    return storable(amount, field=field, places=places)
+
+
+def storable(amount, *, field, places):
+    """`amount` rounded as the database keeps it; refused when that rounds it away to nothing."""
+    rounded = amount.quantize(Decimal(1).scaleb(-places))
+    if rounded <= 0:
+        raise ValidationError({field: "That amount is too small to record."})
+    return rounded
 
 
 def item_entry(*, user, item, grams=None, portion=None, count=None, units=None, **when):
@@ -50,7 +61,7 @@ def item_entry(*, user, item, grams=None, portion=None, count=None, units=None, 
             raise ValidationError({"portion": "That portion belongs to another item."})
         count = positive_amount(1 if count is None else count, field="count", maximum=MAX_PORTION_COUNT,
                                 what="number of portions")
-        basis_factor = portion.basis_factor() * count
+        basis_factor = storable(portion.basis_factor() * count, field="count", places=BASIS_FACTOR_PLACES)
         if not item.is_supplement and portion.grams * count > MAX_FOOD_GRAMS:
             raise ValidationError({"count": f"That is over {MAX_FOOD_GRAMS:,f} g of food."})
         return Entry(user=user, item=item, portion=portion, quantity=count, quantity_unit=Entry.Unit.PORTION,
@@ -60,7 +71,7 @@ def item_entry(*, user, item, grams=None, portion=None, count=None, units=None, 
             raise ValidationError({"grams": "A supplement is logged in units, not grams."})
         grams = positive_amount(grams, field="grams", maximum=MAX_FOOD_GRAMS, what="weight in grams")
         return Entry(user=user, item=item, quantity=grams, quantity_unit=Entry.Unit.GRAMS,
-                     basis_factor=grams / 100, **when)
+                     basis_factor=storable(grams / 100, field="grams", places=BASIS_FACTOR_PLACES), **when)
     if item.kind != Item.Kind.SUPPLEMENT:
         raise ValidationError({"units": "A food is logged in grams or portions, not units."})
     units = positive_amount(units, field="units", maximum=MAX_UNITS, what="number of units")
@@ -78,4 +89,5 @@ def dose_entry(*, user, nutrient, amount, unit, **when):
     typed_maximum = stored_maximum * 40 if unit == Entry.Unit.IU else stored_maximum
     quantity = positive_amount(amount, field="dose_amount", maximum=typed_maximum, what="dose")
     stored = vitamin_d_iu_to_ug(quantity) if unit == Entry.Unit.IU else quantity
+    stored = storable(stored, field="dose_amount", places=DOSE_AMOUNT_PLACES)
     return Entry(user=user, dose_nutrient=nutrient, dose_amount=stored, quantity=quantity, quantity_unit=unit, **when)

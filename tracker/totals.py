@@ -7,10 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Sum
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum
 
 from foods import nutrients
-from foods.models import Item
+from foods.models import Item, NutrientValue
 from foods.units import vitamin_d_ug_to_iu
 
 SUPPLEMENT = Item.Kind.SUPPLEMENT
@@ -29,6 +29,7 @@ class NutrientTotals:
     amounts: dict = field(default_factory=dict)
     items: int = 0
     reported: dict = field(default_factory=dict)
+    reported_k2: int = 0  # items that report at least one K2 form
 
     def __add__(self, other):
         amounts, reported = dict(self.amounts), dict(self.reported)
@@ -36,7 +37,7 @@ class NutrientTotals:
             amounts[code] = amounts.get(code, ZERO) + amount
         for code, count in other.reported.items():
             reported[code] = reported.get(code, 0) + count
-        return NutrientTotals(amounts, self.items + other.items, reported)
+        return NutrientTotals(amounts, self.items + other.items, reported, self.reported_k2 + other.reported_k2)
 
     def __getitem__(self, code):
         return self.amounts.get(code, ZERO)
@@ -46,8 +47,8 @@ class NutrientTotals:
         return self.items - self.reported.get(code, 0)
 
     def missing_k2(self):
-        """How many logged items report none of the K2 forms."""
-        return min(self.missing(form.code) for form in nutrients.K2_FORMS)
+        """How many logged items report none of the K2 forms (natto's MK-7 alone is K2 data)."""
+        return self.items - self.reported_k2
 
     @property
     def vitamin_d_iu(self):
@@ -67,7 +68,8 @@ class NutrientTotals:
         return self.k2_total_ug + self[nutrients.K1.code]
 
     def divided_by(self, days):
-        return NutrientTotals({code: amount / days for code, amount in self.amounts.items()}, self.items, self.reported)
+        averages = {code: amount / days for code, amount in self.amounts.items()}
+        return NutrientTotals(averages, self.items, self.reported, self.reported_k2)
 
 
 def totals_by(entries, *fields):
@@ -79,10 +81,17 @@ def totals_by(entries, *fields):
     groups = defaultdict(NutrientTotals)
     amounts = defaultdict(dict)
     reported = defaultdict(dict)
-    counted = {}
+    counted, counted_with_k2 = {}, {}
 
-    for row in items.values(*fields, kind=F("item__kind")).annotate(n=Count("id")):
+    reports_k2 = Exists(
+        NutrientValue.objects.filter(item=OuterRef("item"), nutrient__in=[form.code for form in nutrients.K2_FORMS])
+    )
+    item_counts = items.values(*fields, kind=F("item__kind")).annotate(
+        n=Count("id"), with_k2=Count("id", filter=Q(reports_k2))
+    )
+    for row in item_counts:
         counted[_key(row, fields)] = row["n"]
+        counted_with_k2[_key(row, fields)] = row["with_k2"]
 
     value_rows = (
         items.filter(item__nutrient_values__isnull=False)
@@ -104,7 +113,9 @@ def totals_by(entries, *fields):
         amounts[key][code] = amounts[key].get(code, ZERO) + Decimal(row["amount"])
 
     for key in set(counted) | set(amounts):
-        groups[key] = NutrientTotals(amounts.get(key, {}), counted.get(key, 0), reported.get(key, {}))
+        groups[key] = NutrientTotals(
+            amounts.get(key, {}), counted.get(key, 0), reported.get(key, {}), counted_with_k2.get(key, 0)
+        )
     return dict(groups)
 
 

@@ -206,11 +206,6 @@ def test_totals_say_how_many_foods_have_no_k2_data(alice_client, alice):
     assert "K2: 450 µg (MK-7 eq. 450 µg), 1 of 2 foods has no K2 data" in text(element(html, "meal-lunch"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NutrientTotals.missing_k2() takes the least of the per-form counts, so two items reporting "
-    "different K2 forms count one of them as having no K2 data (tracker/totals.py)",
-)
 def test_an_item_reporting_another_k2_form_has_k2_data(alice_client, alice):
     log_item(alice, make_natto(), grams=100)
     log_item(alice, make_item("Gouda", values={"k2_other_ug": 50}), grams=50)

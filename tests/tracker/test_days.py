@@ -161,3 +161,13 @@ def test_the_day_costs_the_same_queries_for_1_and_60_entries(alice, django_asser
     with django_assert_num_queries(len(one.captured_queries)):
         summary = summarize_day(alice, DAY)
     assert len(summary.entries) == 60
+
+
+def test_items_reporting_different_k2_forms_all_have_k2_data(alice):
+    log_item(alice, make_natto(), grams=100)
+    log_item(alice, make_item("Butter", values={"k2_mk4_ug": 15}), grams=10)
+    log_item(alice, make_item("Apple"), grams=100)
+
+    totals = summarize_day(alice, DAY).totals
+
+    assert (totals.items, totals.missing_k2()) == (3, 1)

@@ -102,3 +102,20 @@ def test_the_database_refuses_an_entry_that_is_neither_item_nor_dose(alice):
 def test_the_database_refuses_a_zero_quantity(alice):
     with pytest.raises(IntegrityError), transaction.atomic():
         Entry.objects.create(user=alice, item=make_natto(), quantity=0, quantity_unit="g", basis_factor=1, **WHEN)
+
+
+@pytest.mark.parametrize("grams", ["0.0001", "0.0004"])
+def test_it_refuses_a_weight_the_database_would_round_to_nothing(alice, grams):
+    with pytest.raises(ValidationError, match="too small to record"):
+        item_entry(user=alice, item=make_natto(), grams=grams, **WHEN)
+
+
+def test_it_refuses_a_dose_the_database_would_round_to_nothing(alice):
+    with pytest.raises(ValidationError, match="too small to record"):
+        dose_entry(user=alice, nutrient="vitamin_d_ug", amount="0.001", unit="IU", **WHEN)
+
+
+def test_the_smallest_recordable_amounts_save(alice):
+    item_entry(user=alice, item=make_natto(), grams="0.001", **WHEN).save()
+    dose_entry(user=alice, nutrient="vitamin_d_ug", amount="0.004", unit="IU", **WHEN).save()
+    assert Entry.objects.count() == 2
