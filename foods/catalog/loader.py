@@ -466,7 +466,24 @@ def _upsert_portions(item, specs, sources, created):
         elif _assign(portion, wanted):
             _save(portion)
             changed = True
-    return changed
+    return _place_after_seed_portions(existing, specs) or changed
+
+
+def _place_after_seed_portions(existing, specs):
+    """Move portions the seed doesn't name (the USDA import's, staff's) behind the seed's, in their order.
+
+    The seed's first portion is the item's typical one; an imported "1 large" at position 0 must not tie
+    with the seed's "1 large egg yolk" and win by its older id.
+    """
+    seed_labels = {spec.label for spec in specs}
+    others = sorted((p for label, p in existing.items() if label not in seed_labels), key=lambda p: (p.position, p.pk))
+    first_free = max((spec.position for spec in specs), default=-1) + 1
+    if all(portion.position >= first_free for portion in others):
+        return False
+    for position, portion in enumerate(others, start=first_free):
+        portion.position = position
+        _save(portion)
+    return True
 
 
 def _assign(instance, wanted):

@@ -236,6 +236,18 @@ def test_it_adopts_the_item_the_usda_importer_made():
     assert Item.objects.filter(name__icontains="natto").count() == 1
 
 
+def test_the_seed_portion_stays_typical_when_the_importer_came_first():
+    usda = make_source(key="usda-sr28", kind=Source.Kind.USDA_SR28, citation="USDA SR28")
+    imported = make_item("Egg, yolk, raw, fresh", usda_ndb_number="01125", source=usda, portions={"1 large": 17})
+
+    load_catalog()
+    second = load_catalog()
+
+    labels = list(imported.portions.order_by("position", "pk").values_list("label", flat=True))
+    assert labels == ["1 large egg yolk", "1 large"]
+    assert "egg-yolk" not in second.items_updated
+
+
 def test_it_keeps_values_and_portions_staff_added():
     load()
     natto = Item.objects.get(seed_key="natto")
