@@ -143,7 +143,7 @@ def main():
         print(f"Logged {entries:,} entries over {args.years} years in {time.perf_counter() - started:.1f} s "
               f"on {url.split(':')[0]}")
 
-        client = Client()
+        client = Client(HTTP_HOST="localhost")
         client.force_login(user)
         span = (LAST_DAY - first_day).days
         days = [first_day + timedelta(days=rng.randrange(span + 1)) for _ in range(args.requests)]
