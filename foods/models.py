@@ -214,7 +214,7 @@ class NutrientValue(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.item}: {self.amount:g} {self.unit} {self.nutrient}"
+        return f"{self.item}: {self.amount.normalize():f} {self.unit} {nutrients.BY_CODE[self.nutrient].label}"
 
     @property
     def unit(self):
@@ -266,7 +266,7 @@ class Portion(models.Model):
         return f"{self.units.normalize():f} units"
 
     def clean(self):
-        if self.item_id is None:
+        if self.item_id is None and not Portion.item.is_cached(self):
             return
         if self.item.is_supplement:
             if self.units is None or self.grams is not None:

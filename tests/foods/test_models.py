@@ -104,3 +104,14 @@ def test_it_only_shows_users_their_own_items(alice, bob):
     make_item("Bob's natto", owner=bob)
 
     assert set(Item.objects.visible_to(alice)) == {catalog, alices}
+
+
+def test_a_new_items_portion_is_checked_before_either_is_saved():
+    portion = Portion(item=Item(name="D3 drops", kind="supplement"), label="2 drops", grams=2)
+    with pytest.raises(ValidationError, match="number of units"):
+        portion.clean()
+
+
+def test_a_value_reads_plainly():
+    value = NutrientValue(item=Item(name="Natto"), nutrient="k2_mk7_ug", amount=Decimal("939.0000"))
+    assert str(value) == "Natto: 939 µg Vitamin K2 as MK-7"
