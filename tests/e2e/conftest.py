@@ -9,6 +9,7 @@ import os
 import shutil
 
 import pytest
+from django.urls import reverse
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -52,3 +53,18 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def log_in(page):
+    """Log a user in through the log-in page, as a person would: log_in(user)."""
+    from playwright.sync_api import expect
+
+    def log_in(user, password="correct-horse-battery"):
+        page.goto(reverse("login"))
+        page.get_by_label("Username").fill(user.get_username())
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("button", name=f"Log out ({user.get_username()})")).to_be_visible()
+
+    return log_in
