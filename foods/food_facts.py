@@ -16,7 +16,7 @@ def items_for_food_page(user):
     """Items `user` may open, with everything the page reads fetched in a fixed number of queries."""
     return (
         Item.objects.visible_to(user)
-        .select_related("category", "owner")
+        .select_related("category")
         .prefetch_related(
             Prefetch("nutrient_values", queryset=NutrientValue.objects.select_related("source")),
             Prefetch("portions", queryset=Portion.objects.select_related("source")),
