@@ -64,6 +64,9 @@ CHOICES = [(n.code, f"{n.label} ({n.unit})") for n in NUTRIENTS]
 
 K2_FORMS = (K2_MK4, K2_MK7, K2_OTHER)
 
+# What a supplement label states in full: a D3 softgel's label that names no K2 means none, not unknown.
+LABEL_VITAMINS_AND_MINERALS = (VITAMIN_D, K2_MK4, K2_MK7, K2_OTHER, K1, VITAMIN_A, CALCIUM)
+
 # Article A: "100 mcg K2 (as MK-7), or 1,000 mcg (as MK-4)": MK-4 counts a tenth of MK-7. Guidance
 # profiles carry their own factor; this is the default they start from and the one the catalog
 # uses to rank foods.

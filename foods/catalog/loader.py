@@ -210,7 +210,9 @@ def _parse_item(position, fields, sources):
         where,
         fields,
         required={"seed_key", "name", "kind", "category"},
-        optional={"brand", "usda_ndb_number", "usda_values_from_ndb", "notes", "portions", "values"},
+        optional={
+            "brand", "usda_ndb_number", "usda_values_from_ndb", "notes", "portions", "values", "label_lists_all"
+        },
     )
     kind = _text(where, fields, "kind", Item, required=True)
     if kind not in Item.Kind.values:
@@ -236,6 +238,9 @@ def _parse_item(position, fields, sources):
     labels = [portion.label for portion in parsed_portions]
     if len(set(labels)) != len(labels):
         raise SeedError(f"{where}: two portions have the same label.")
+    parsed_values = tuple(_parse_value(where, code, value, sources) for code, value in values.items())
+    if fields.get("label_lists_all", False) is not False:
+        parsed_values += _absent_from_label(where, kind, fields["label_lists_all"], parsed_values)
     return SeedItem(
         seed_key=seed_key,
         name=_text(where, fields, "name", Item, required=True),
@@ -244,7 +249,7 @@ def _parse_item(position, fields, sources):
         brand=_text(where, fields, "brand", Item),
         notes=_text(where, fields, "notes", Item),
         portions=parsed_portions,
-        values=tuple(_parse_value(where, code, value, sources) for code, value in values.items()),
+        values=parsed_values,
         **ndb_numbers,
     )
 
@@ -264,6 +269,18 @@ def _parse_value(where, code, fields, sources):
         amount=amount,
         source=_source_key(where, fields["source"], sources),
         note=_text(where, fields, "note", None),
+    )
+
+
+def _absent_from_label(where, kind, lists_all, values):
+    """Zeros, from the label's own source, for the label vitamins and minerals a product's label leaves out."""
+    if lists_all is not True or kind != Item.Kind.SUPPLEMENT or not values:
+        raise SeedError(f"{where}: label_lists_all = true is for a supplement with at least one label value.")
+    stated = {value.nutrient for value in values}
+    return tuple(
+        SeedValue(nutrient.code, Decimal(0), values[0].source, "Not on the label: the product holds none.")
+        for nutrient in nutrients.LABEL_VITAMINS_AND_MINERALS
+        if nutrient.code not in stated
     )
 
 

@@ -248,6 +248,17 @@ def test_the_seed_portion_stays_typical_when_the_importer_came_first():
     assert "egg-yolk" not in second.items_updated
 
 
+def test_label_lists_all_is_only_for_a_supplement_with_label_values():
+    with pytest.raises(SeedError, match="label_lists_all = true is for a supplement"):
+        parse_seed(
+            {
+                "sources": {"label": {"kind": "product_label", "citation": "A label"}},
+                "items": [{"seed_key": "bread", "name": "Bread", "kind": "food", "category": "Bakery",
+                           "label_lists_all": True}],
+            }
+        )
+
+
 def test_it_keeps_values_and_portions_staff_added():
     load()
     natto = Item.objects.get(seed_key="natto")

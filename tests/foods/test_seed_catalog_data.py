@@ -230,10 +230,20 @@ def test_supplements_hold_the_amount_their_name_states_per_unit_from_a_label(see
 
     assert len(supplements) >= 9
     for item in supplements:
-        amounts = {value.nutrient: value.amount for value in item.values}
+        amounts = {value.nutrient: value.amount for value in item.values if value.amount}
         assert amounts == {code: read(item.name)[0] for code, read in stated.items() if read(item.name)}, item.name
         assert {seed.sources[value.source].kind for value in item.values} == {"product_label"}, item.name
         assert item.portions and item.portions[0].units, item.name
+
+
+def test_a_supplement_label_states_none_of_the_other_label_vitamins_and_minerals(seed):
+    d3 = next(item for item in seed.items if item.seed_key == "d3-5000-iu")
+    zeros = {value.nutrient for value in d3.values if value.amount == 0}
+
+    assert zeros == {"k2_mk4_ug", "k2_mk7_ug", "k2_other_ug", "k1_ug", "vitamin_a_ug_rae", "calcium_mg"}
+    assert all(value.source == "generic-label" and "Not on the label" in value.note
+               for value in d3.values if value.amount == 0)
+    assert "fat_g" not in {value.nutrient for value in d3.values}  # a softgel's oil: unknown, not zero
 
 
 def test_no_seed_food_trips_the_energy_check(seed):
