@@ -393,3 +393,22 @@ def test_the_day_page_makes_the_same_number_of_queries_for_1_or_60_entries(
         html = html_of(alice_client.get(f"/day/{other_day}/"))
 
     assert len(data_values(element(html, "meal-breakfast"), "data-entry")) == 15
+
+
+def test_an_entry_at_2330_local_belongs_to_that_local_day(client, alice):
+    # 23:30 on 20 November in New York (EST, UTC-5) is 04:30 on 21 November in UTC.
+    now = datetime(2026, 11, 21, 4, 30, tzinfo=UTC)
+    Profile.objects.filter(pk=Profile.objects.for_user(alice).pk).update(timezone="America/New_York")
+    natto = make_natto()
+    client.force_login(alice)
+
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        today = html_of(client.get("/day/"))
+        client.post(f"/day/{DAY}/add/food/", {"item": natto.pk, "grams": "20", "meal": "snack", "time": "23:30"})
+        on_the_local_day = html_of(client.get(f"/day/{DAY}/"))
+        on_the_utc_day = html_of(client.get(f"/day/{DAY + timedelta(days=1)}/"))
+
+    assert f'data-day="{DAY}"' in opening_tag(today, "day-heading")
+    assert "Natto" in element(on_the_local_day, "meal-snack")
+    assert "23:30" in element(on_the_local_day, "meal-snack")
+    assert "Natto" not in on_the_utc_day
