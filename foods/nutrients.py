@@ -76,8 +76,9 @@ DEFAULT_MK4_PER_MK7_EQUIVALENT = Decimal(10)
 def k2_mk7_equivalent_ug(mk4_ug, mk7_ug, other_ug, mk4_per_mk7=DEFAULT_MK4_PER_MK7_EQUIVALENT):
     """K2 counted against guidance: MK-7 + other long-chain MKs + MK-4 / 10 (DOMAIN.md).
 
-    Unknown forms (None) count as nothing; None only when every form is unknown.
+    Unknown forms (None) count as nothing; None only when every form is unknown. Always a Decimal,
+    whatever number type the factor comes as (an int factor would give an int or a float).
     """
     if mk4_ug is None and mk7_ug is None and other_ug is None:
         return None
-    return (mk7_ug or 0) + (other_ug or 0) + (mk4_ug or 0) / mk4_per_mk7
+    return (mk7_ug or 0) + (other_ug or 0) + (mk4_ug or 0) / Decimal(mk4_per_mk7)

@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+import pytest
+
 from foods import nutrients, units
 
 
@@ -24,6 +26,23 @@ def test_mk4_counts_a_tenth_of_mk7():
 def test_k2_equivalent_is_unknown_only_when_every_form_is():
     assert nutrients.k2_mk7_equivalent_ug(None, None, None) is None
     assert nutrients.k2_mk7_equivalent_ug(None, Decimal(0), None) == 0
+
+
+@pytest.mark.parametrize("mk4_per_mk7", [4, Decimal(4), 4.0])
+@pytest.mark.parametrize(
+    "forms, expected",
+    [
+        ((Decimal(8), None, None), Decimal(2)),
+        ((None, Decimal("1.5"), None), Decimal("1.5")),
+        ((None, None, Decimal(0)), Decimal(0)),
+        ((Decimal(2), Decimal(1), Decimal(3)), Decimal("4.5")),
+    ],
+)
+def test_k2_equivalent_is_a_decimal_whatever_the_factor_is_given_as(mk4_per_mk7, forms, expected):
+    equivalent = nutrients.k2_mk7_equivalent_ug(*forms, mk4_per_mk7=mk4_per_mk7)
+
+    assert type(equivalent) is Decimal
+    assert equivalent == expected
 
 
 def test_one_microgram_of_vitamin_d_is_40_iu():
