@@ -87,9 +87,11 @@ class ItemQuerySet(models.QuerySet):
         An unknown value comes back as None.
         """
         codes = codes or [n.code for n in nutrients.NUTRIENTS]
+        # order_by(): the model's default ordering (by item, i.e. by the item's name) would make each
+        # lookup join foods_item and sort; there is at most one row anyway.
         amounts = {
             code: Subquery(
-                NutrientValue.objects.filter(item=OuterRef("pk"), nutrient=code).values("amount")[:1]
+                NutrientValue.objects.filter(item=OuterRef("pk"), nutrient=code).order_by().values("amount")[:1]
             )
             for code in codes
         }
@@ -263,7 +265,7 @@ class Portion(models.Model):
     def quantity_label(self):
         if self.grams is not None:
             return f"{self.grams.normalize():f} g"
-        return f"{self.units.normalize():f} units"
+        return f"{self.units.normalize():f} {'unit' if self.units == 1 else 'units'}"
 
     def clean(self):
         if self.item_id is None and not Portion.item.is_cached(self):

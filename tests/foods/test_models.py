@@ -115,3 +115,18 @@ def test_a_new_items_portion_is_checked_before_either_is_saved():
 def test_a_value_reads_plainly():
     value = NutrientValue(item=Item(name="Natto"), nutrient="k2_mk7_ug", amount=Decimal("939.0000"))
     assert str(value) == "Natto: 939 µg Vitamin K2 as MK-7"
+
+
+def test_a_portion_names_its_quantity():
+    assert Portion(grams=Decimal("28.350")).quantity_label == "28.35 g"
+    assert Portion(units=Decimal("1.000")).quantity_label == "1 unit"
+    assert Portion(units=Decimal("2")).quantity_label == "2 units"
+    assert Portion(units=Decimal("0.5")).quantity_label == "0.5 units"
+    assert str(Portion(label="1 softgel", units=Decimal(1))) == "1 softgel (1 unit)"
+
+
+def test_nutrient_lookups_neither_join_the_item_nor_sort():
+    sql = str(Item.objects.with_nutrients(["k2_mk7_ug", "vitamin_d_ug"]).order_by("pk").query)
+
+    assert sql.count("ORDER BY") == 1, sql
+    assert "JOIN" not in sql, sql
