@@ -131,8 +131,21 @@ class Item(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    # What the catalog list sorts by, kept by foods.rankings.refresh_rankings from the values and
+    # portions: sort keys only (floats), never shown; NULL when unknown, so it sorts last.
+    rank_k2_mk7_equivalent_ug = models.FloatField(
+        null=True, editable=False, help_text="K2 as MK-7 equivalent per basis (default MK-4 factor)."
+    )
+    rank_vitamin_d_ug = models.FloatField(null=True, editable=False, help_text="Vitamin D per basis.")
+    typical_portion_factor = models.FloatField(
+        null=True, editable=False, help_text="How many bases the typical portion holds (grams / 100, or units)."
+    )
+
     objects = ItemQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The ranking columns are derived from values and portions, whose own history is kept.
+    history = HistoricalRecords(
+        excluded_fields=["rank_k2_mk7_equivalent_ug", "rank_vitamin_d_ug", "typical_portion_factor"]
+    )
 
     class Meta:
         ordering = ["name"]

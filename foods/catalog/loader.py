@@ -29,6 +29,7 @@ from foods.models import (
     Portion,
     Source,
 )
+from foods.rankings import refresh_rankings
 
 SEED_PATH = Path(__file__).with_name("seed.toml")
 
@@ -130,7 +131,10 @@ def load_catalog(path=SEED_PATH):
     seed = read_seed(path)
     try:
         with transaction.atomic():
-            return _write_seed(seed)
+            summary = _write_seed(seed)
+            changed = Item.objects.filter(seed_key__in=summary.items_created + summary.items_updated)
+            refresh_rankings(changed)
+            return summary
     except IntegrityError as error:
         raise SeedError(f"The seed file {path} conflicts with the database: {error}") from error
 

@@ -12,6 +12,7 @@ from foods.importers.catalog import ImportReport
 from foods.importers.fdc import fdc_writer, import_fdc
 from foods.importers.files import ImportFailed, MalformedFile, read_csv
 from foods.importers.sr28 import NDB_NUMBER, import_sr28, sr28_writer
+from foods.rankings import refresh_rankings
 
 __all__ = ["ImportFailed", "ImportReport", "MalformedFile", "detect_layout", "import_usda", "read_crosswalk"]
 
@@ -94,7 +95,11 @@ def import_usda(directory, *, crosswalk=None, progress=None):
     with transaction.atomic():
         if layout == SR28:
             fdc_id_by_ndb = {ndb: fdc_id for fdc_id, ndb in ndb_by_fdc_id.items()} if ndb_by_fdc_id else None
-            import_sr28(files, sr28_writer(report), fdc_id_by_ndb=fdc_id_by_ndb, progress=progress)
+            writer = sr28_writer(report)
+            import_sr28(files, writer, fdc_id_by_ndb=fdc_id_by_ndb, progress=progress)
         else:
-            import_fdc(files, fdc_writer(report), ndb_by_fdc_id=ndb_by_fdc_id, progress=progress)
+            writer = fdc_writer(report)
+            import_fdc(files, writer, ndb_by_fdc_id=ndb_by_fdc_id, progress=progress)
+        # The bulk writes send no signals: the catalog's sort columns are brought up to date here.
+        refresh_rankings(writer.filled_item_pks())
     return report

@@ -149,6 +149,10 @@ class CatalogWriter:
     def knows_category(self, code):
         return code in self._category_pks
 
+    def filled_item_pks(self):
+        """The items whose values and portions this import may have written."""
+        return [pk for pk in self._item_pks.values() if pk is not None]
+
     def write_categories(self, groups):
         """Categories from (USDA group code, description); an existing one is found by code, then name."""
         categories = list(Category.objects.all())
