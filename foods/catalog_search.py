@@ -3,21 +3,20 @@ The catalog list: search items by name, filter by category and kind, and rank th
 equivalent) or vitamin D, per 100 g (per unit for supplements) or per typical portion. An unknown
 value sorts last and is never taken for zero.
 
-Sort keys are computed in the database, in floating point: they only order rows. The figures shown
-come from the stored decimals through `foods.nutrients.k2_mk7_equivalent_ug`, so the page never
-displays a rounded sort key.
+Rows are sorted by the ranking columns stored on each item (`foods.rankings`), floats that only
+order rows. The figures shown come from the stored decimals through
+`foods.nutrients.k2_mk7_equivalent_ug`, so the page never displays a rounded sort key.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Case, F, FloatField, OuterRef, Prefetch, Subquery, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import F, Prefetch
 
 from foods import nutrients
 from foods.food_facts import amount_in_portion
-from foods.models import Item, NutrientValue, Portion
+from foods.models import Item, Portion
 
 PER_PAGE = 50
 MAX_QUERY_LENGTH = 100
@@ -33,8 +32,7 @@ SORTS = {
     "name": "Name",
 }
 DEFAULT_SORT = "k2"
-K2_CODES = [form.code for form in nutrients.K2_FORMS]
-SHOWN_CODES = [nutrients.VITAMIN_D.code, *K2_CODES]
+SHOWN_CODES = [nutrients.VITAMIN_D.code, *(form.code for form in nutrients.K2_FORMS)]
 
 
 @dataclass(frozen=True)
@@ -96,57 +94,14 @@ class CatalogRow:
         return amount_in_portion(self.vitamin_d_ug, self.typical_portion)
 
 
-def k2_mk7_equivalent_expression(mk4_per_mk7=nutrients.DEFAULT_MK4_PER_MK7_EQUIVALENT):
-    """`nutrients.k2_mk7_equivalent_ug` as a database expression on Item, for sorting.
-
-    The sum of the stored K2 forms, MK-4 divided by `mk4_per_mk7`; NULL when no form is stored,
-    as the Python function gives None. One subquery instead of three keeps the per-row cost low.
-    """
-    divisor = Case(
-        When(nutrient=nutrients.K2_MK4.code, then=Value(float(mk4_per_mk7))),
-        default=Value(1.0),
-        output_field=FloatField(),
-    )
-    total = (
-        NutrientValue.objects.filter(item=OuterRef("pk"), nutrient__in=K2_CODES)
-        .order_by()
-        .values("item")
-        .annotate(total=Sum(Cast("amount", FloatField()) / divisor))
-        .values("total")
-    )
-    return Subquery(total, output_field=FloatField())
-
-
-def vitamin_d_expression():
-    """The stored vitamin D (µg per basis) as a float for sorting; NULL when unknown."""
-    amount = (
-        NutrientValue.objects.filter(item=OuterRef("pk"), nutrient=nutrients.VITAMIN_D.code)
-        .order_by()
-        .values(as_float=Cast("amount", FloatField()))
-    )
-    return Subquery(amount[:1], output_field=FloatField())
-
-
-def typical_portion_factor_expression():
-    """How many bases the typical portion (lowest position) holds, as `Portion.basis_factor`.
-
-    NULL when the item has no portion.
-    """
-    factor = Coalesce(Cast("grams", FloatField()) / Value(100.0), Cast("units", FloatField()))
-    typical = Portion.objects.filter(item=OuterRef("pk")).order_by("position", "pk").values(factor=factor)
-    return Subquery(typical[:1], output_field=FloatField())
-
-
-def _sort_expression(sort):
-    if sort == "k2":
-        return k2_mk7_equivalent_expression()
-    if sort == "k2_portion":
-        return k2_mk7_equivalent_expression() * typical_portion_factor_expression()
-    if sort == "vitamin_d":
-        return vitamin_d_expression()
-    if sort == "vitamin_d_portion":
-        return vitamin_d_expression() * typical_portion_factor_expression()
-    raise ValueError(f"Unknown sort {sort!r}")
+# Sort keys: the ranking columns foods.rankings keeps on each item. Per portion, per basis times the
+# typical portion's bases; unknown when either is.
+SORT_KEYS = {
+    "k2": F("rank_k2_mk7_equivalent_ug"),
+    "k2_portion": F("rank_k2_mk7_equivalent_ug") * F("typical_portion_factor"),
+    "vitamin_d": F("rank_vitamin_d_ug"),
+    "vitamin_d_portion": F("rank_vitamin_d_ug") * F("typical_portion_factor"),
+}
 
 
 def search_catalog(user, filters):
@@ -166,9 +121,7 @@ def search_catalog(user, filters):
     if filters.sort == "name":
         items = items.order_by("name", "pk")
     else:
-        items = items.annotate(sort_value=_sort_expression(filters.sort)).order_by(
-            F("sort_value").desc(nulls_last=True), "name", "pk"
-        )
+        items = items.order_by(SORT_KEYS[filters.sort].desc(nulls_last=True), "name", "pk")
     # A plain list (to_attr) spares Django building a related manager and a queryset per item,
     # a fair share of the time a full page takes.
     portions = Prefetch("portions", queryset=Portion.objects.order_by("position", "pk"), to_attr="portions_in_order")

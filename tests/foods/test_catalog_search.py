@@ -5,15 +5,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.http import QueryDict
 
-from foods import nutrients
 from foods.catalog_search import (
     DEFAULT_SORT,
     PER_PAGE,
     CatalogFilters,
     catalog_page,
-    k2_mk7_equivalent_expression,
     search_catalog,
-    typical_portion_factor_expression,
 )
 from foods.models import Item
 from tests.factories import make_category, make_item
@@ -140,8 +137,9 @@ def test_it_sorts_by_k2_per_typical_portion():
 
 def test_the_typical_portion_is_the_lowest_position():
     item = make_item("Natto", values={"k2_mk7_ug": 100}, portions={"1 cup": 175, "3 oz": 85})
-    item.portions.filter(label="3 oz").update(position=0)
-    item.portions.filter(label="1 cup").update(position=1)
+    for portion in item.portions.all():
+        portion.position = {"3 oz": 0, "1 cup": 1}[portion.label]
+        portion.save()
     make_item("Reference", values={"k2_mk7_ug": 100}, portions={"1 bowl": 100})
 
     assert names(CatalogFilters(sort="k2_portion")) == ["Reference", "Natto"]
@@ -170,49 +168,6 @@ def test_it_breaks_ties_by_name():
     make_item("Apple")
 
     assert names(CatalogFilters(sort="k2")) == ["Natto, a", "Natto, b", "Apple", "Zucchini"]
-
-
-MK_COMBINATIONS = [
-    (None, None, None),
-    (Decimal("369"), None, None),
-    (None, Decimal("939"), None),
-    (None, None, Decimal("76")),
-    (Decimal("5"), Decimal("0.5"), None),
-    (Decimal("15.5"), None, Decimal("3.25")),
-    (None, Decimal("0"), Decimal("0")),
-    (Decimal("0.0001"), Decimal("1100"), Decimal("54.1234")),
-]
-
-
-@pytest.mark.parametrize("mk4_per_mk7", [nutrients.DEFAULT_MK4_PER_MK7_EQUIVALENT, Decimal(4)])
-def test_the_database_k2_equivalent_agrees_with_the_python_function(mk4_per_mk7):
-    for number, (mk4, mk7, other) in enumerate(MK_COMBINATIONS):
-        values = {"k2_mk4_ug": mk4, "k2_mk7_ug": mk7, "k2_other_ug": other}
-        make_item(f"Item {number}", values={code: v for code, v in values.items() if v is not None})
-
-    items = Item.objects.with_nutrients().annotate(db_value=k2_mk7_equivalent_expression(mk4_per_mk7))
-
-    assert items.count() == len(MK_COMBINATIONS)
-    for item in items:
-        expected = nutrients.k2_mk7_equivalent_ug(item.k2_mk4_ug, item.k2_mk7_ug, item.k2_other_ug, mk4_per_mk7)
-        if expected is None:
-            assert item.db_value is None, item.name
-        else:
-            assert item.db_value == pytest.approx(float(expected), rel=1e-9, abs=1e-9), item.name
-
-
-def test_the_database_portion_factor_agrees_with_the_model():
-    make_item("Natto", portions={"3 oz": 85, "1 cup": 175})
-    make_item("Drops", kind=Item.Kind.SUPPLEMENT, portions={"3 drops": 3})
-    make_item("Apple")
-
-    items = Item.objects.annotate(factor=typical_portion_factor_expression()).prefetch_related("portions")
-
-    factors = {item.name: item.factor for item in items}
-    assert factors == {"Natto": pytest.approx(0.85), "Drops": pytest.approx(3.0), "Apple": None}
-    for item in items:
-        if item.factor is not None:
-            assert item.factor == pytest.approx(float(item.portions.all()[0].basis_factor()))
 
 
 def test_a_page_carries_exact_figures_not_sort_keys():
