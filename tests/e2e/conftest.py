@@ -37,13 +37,25 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # With Playwright's event loop running in this thread, Django hands this thread other connection
+    # objects than the ones the test databases were set up with. Those carry the database's serialized
+    # contents (the data migrations' rows) that serialized_rollback restores after each flush: copy
+    # them over, or every test but the first finds no guidance profiles and no "Food editors" group.
+    serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # Those connections are out of reach once the loop stops; an open one would keep PostgreSQL
+        # from dropping the test database.
+        connections.close_all()
 
 
 @pytest.fixture
