@@ -51,6 +51,8 @@ def test_a_new_user_logs_a_day_and_sees_it_paired(page):
     sign_up(page, "carol")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Today")
 
+    # A food without vitamin D: with the softgel's 5,000 IU, any more (an egg yolk's 37 IU) would reach the
+    # over-5,000 IU bracket, whose target is "at least 200 µg".
     open_entry_form(page, "Breakfast", "Add food")
     pick_by_typing(page, "sauer", "Sauerkraut")
     page.get_by_label("How many").fill("1")
