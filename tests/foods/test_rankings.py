@@ -30,14 +30,17 @@ DATA = Path(__file__).parent / "data"
 RANKED_CODES = [nutrients.VITAMIN_D.code, *(form.code for form in nutrients.K2_FORMS)]
 
 
+COLUMNS = ("rank_k2_mk7_equivalent_ug", "rank_vitamin_d_ug", "typical_portion_factor")
+
+
 def fresh_rankings():
-    """{item name: (K2 MK-7 equivalent, vitamin D, typical portion factor)} worked out in Python from the
+    """{item pk: (K2 MK-7 equivalent, vitamin D, typical portion factor)} worked out in Python from the
     stored decimals, as the page shows them; None where unknown."""
     items = Item.objects.with_nutrients(RANKED_CODES).prefetch_related(
         Prefetch("portions", queryset=Portion.objects.order_by("position", "pk"), to_attr="in_order")
     )
     return {
-        item.name: (
+        item.pk: (
             nutrients.k2_mk7_equivalent_ug(item.k2_mk4_ug, item.k2_mk7_ug, item.k2_other_ug),
             item.vitamin_d_ug,
             item.in_order[0].basis_factor() if item.in_order else None,
@@ -47,15 +50,19 @@ def fresh_rankings():
 
 
 def stored_rankings():
-    columns = ("rank_k2_mk7_equivalent_ug", "rank_vitamin_d_ug", "typical_portion_factor")
-    return {name: tuple(values) for name, *values in Item.objects.values_list("name", *columns)}
+    return {pk: tuple(values) for pk, *values in Item.objects.values_list("pk", *COLUMNS)}
+
+
+def ranking_of(name):
+    """The stored ranking columns of the one item named `name`."""
+    return Item.objects.values_list(*COLUMNS).get(name=name)
 
 
 def assert_rankings_are_fresh():
     """Every item's stored ranking columns equal what its values and portions give now."""
     expected = {
-        name: tuple(None if value is None else pytest.approx(float(value), rel=1e-12) for value in figures)
-        for name, figures in fresh_rankings().items()
+        pk: tuple(None if value is None else pytest.approx(float(value), rel=1e-12) for value in figures)
+        for pk, figures in fresh_rankings().items()
     }
     assert expected, "no item to check"
     assert stored_rankings() == expected
@@ -92,12 +99,10 @@ def test_it_stores_k2_equivalent_vitamin_d_and_the_typical_portion_with_unknown_
     make_item("Water", values={"k2_mk7_ug": 0, "k1_ug": 0})
     make_item("Apple", values={"k1_ug": 2.2})
 
-    assert stored_rankings() == {
-        "Egg yolk": (pytest.approx(1.55), pytest.approx(5.4), pytest.approx(0.17)),
-        "D3 drops": (None, 25.0, 2.0),
-        "Water": (0.0, None, None),
-        "Apple": (None, None, None),
-    }
+    assert ranking_of("Egg yolk") == (pytest.approx(1.55), pytest.approx(5.4), pytest.approx(0.17))
+    assert ranking_of("D3 drops") == (None, 25.0, 2.0)
+    assert ranking_of("Water") == (0.0, None, None)
+    assert ranking_of("Apple") == (None, None, None)
     assert_rankings_are_fresh()
 
 
@@ -107,7 +112,7 @@ def test_refresh_rankings_updates_only_the_items_asked_for():
     make_stale()
 
     assert refresh_rankings([natto]) == 1
-    assert stored_rankings() == {"Natto": (939.0, None, 0.85), "Salmon": (-1, -1, -1)}
+    assert (ranking_of("Natto"), ranking_of("Salmon")) == ((939.0, None, 0.85), (-1, -1, -1))
     assert refresh_rankings(Item.objects.filter(name="Salmon")) == 1
     assert_rankings_are_fresh()
 
@@ -207,13 +212,13 @@ def test_a_value_saved_changed_or_deleted_refreshes_its_item():
     value = natto.nutrient_values.get(nutrient="k2_mk7_ug")
     value.amount = Decimal(900)
     value.save()
-    assert stored_rankings()["Natto"][0] == 900
+    assert ranking_of("Natto")[0] == 900
     NutrientValue.objects.create(item=natto, nutrient="k2_mk4_ug", amount=Decimal(50), source=make_source())
-    assert stored_rankings()["Natto"][0] == 905
+    assert ranking_of("Natto")[0] == 905
     value.delete()
-    assert stored_rankings()["Natto"][0] == 5
+    assert ranking_of("Natto")[0] == 5
     natto.nutrient_values.filter(nutrient__in=["k2_mk4_ug", "vitamin_d_ug"]).delete()
-    assert stored_rankings()["Natto"] == (None, None, None)
+    assert ranking_of("Natto") == (None, None, None)
     assert_rankings_are_fresh()
 
 
@@ -221,17 +226,17 @@ def test_a_portion_added_moved_or_deleted_refreshes_its_item():
     natto = make_item("Natto", values={"k2_mk7_ug": 939}, portions={"1 cup": 175})
 
     three_oz = Portion.objects.create(item=natto, label="3 oz", grams=85, position=1)
-    assert stored_rankings()["Natto"][2] == 1.75
+    assert ranking_of("Natto")[2] == 1.75
     three_oz.position = 0  # ties with "1 cup" at 0: the lower id stays typical
     three_oz.save()
-    assert stored_rankings()["Natto"][2] == 1.75
+    assert ranking_of("Natto")[2] == 1.75
     natto.portions.get(label="1 cup").delete()
-    assert stored_rankings()["Natto"][2] == 0.85
+    assert ranking_of("Natto")[2] == 0.85
     three_oz.grams = Decimal("28.35")
     three_oz.save()
-    assert stored_rankings()["Natto"][2] == pytest.approx(0.2835)
+    assert ranking_of("Natto")[2] == pytest.approx(0.2835)
     three_oz.delete()
-    assert stored_rankings()["Natto"][2] is None
+    assert ranking_of("Natto")[2] is None
     assert_rankings_are_fresh()
 
 
@@ -265,7 +270,7 @@ def test_an_admin_save_refreshes_the_item(client, django_user_model):
     response = client.post(url, data)
 
     assert response.status_code == 302
-    assert stored_rankings()["Natto"] == (1002.0, None, 1.75)
+    assert ranking_of("Natto") == (1002.0, None, 1.75)
     assert_rankings_are_fresh()
 
 
@@ -277,11 +282,11 @@ def test_an_own_item_form_save_refreshes_the_item(client, alice):
     data |= {"vitamin_d_ug": "200", "k2_mk7_ug": "20", "portion_1_label": "1 bar", "portion_1_amount": "45"}
 
     assert client.post(reverse("own_items:create"), data).status_code == 302
-    assert stored_rankings()["Oat bar"] == (20.0, 5.0, 0.45)
+    assert ranking_of("Oat bar") == (20.0, 5.0, 0.45)
     item = Item.objects.get()
     data |= {"vitamin_d_ug": "", "k2_mk4_ug": "100", "portion_1_label": "1 small bar", "portion_1_amount": "30"}
     assert client.post(reverse("own_items:edit", args=[item.pk]), data).status_code == 302
-    assert stored_rankings()["Oat bar"] == (30.0, None, 0.3)
+    assert ranking_of("Oat bar") == (30.0, None, 0.3)
     assert_rankings_are_fresh()
 
 
@@ -292,14 +297,14 @@ def test_an_import_refreshes_the_items_it_wrote():
     import_usda(DATA / "sr28")
 
     yolk = Item.objects.get(usda_ndb_number="01125")
-    assert stored_rankings()[yolk.name] == (None, 5.4, pytest.approx(0.17))  # no K2 in these files
+    assert ranking_of(yolk.name) == (None, 5.4, pytest.approx(0.17))  # no K2 in these files
     assert_rankings_are_fresh()
     make_stale()
     import_usda(DATA / "fdc")
-    fdc_names = set(Item.objects.exclude(fdc_id=None).values_list("name", flat=True))
-    assert len(fdc_names) > 1
-    assert all(-1 not in stored_rankings()[name] for name in fdc_names)
-    assert stored_rankings()["Apple"] == (-1, -1, -1)  # not the import's
+    fdc_items = set(Item.objects.exclude(fdc_id=None).values_list("pk", flat=True))
+    assert len(fdc_items) > 1
+    assert all(-1 not in stored_rankings()[pk] for pk in fdc_items)
+    assert ranking_of("Apple") == (-1, -1, -1)  # not the import's
 
 
 def test_a_seed_load_refreshes_the_items_it_changed(without_signals):
@@ -307,7 +312,7 @@ def test_a_seed_load_refreshes_the_items_it_changed(without_signals):
 
     load_catalog()
 
-    natto = stored_rankings()["Natto"]
+    natto = ranking_of("Natto")
     assert natto[0] == 939.0
     assert_rankings_are_fresh()
 
@@ -363,5 +368,5 @@ def test_two_writers_of_one_item_at_once_leave_a_fresh_ranking():
         thread.join(10)
 
     assert errors == []
-    assert stored_rankings()["Natto"][0] == 1005.0
+    assert ranking_of("Natto")[0] == 1005.0
     assert_rankings_are_fresh()
