@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.http import QueryDict
 
+from foods import catalog_search
 from foods.catalog_search import (
     DEFAULT_SORT,
     PER_PAGE,
@@ -199,6 +200,55 @@ def test_it_pages_and_falls_back_on_bad_page_numbers():
     assert catalog_page(ANONYMOUS, filters, "abc").number == 1
     assert catalog_page(ANONYMOUS, filters, "99999").number == 2
     assert catalog_page(ANONYMOUS, filters, None).number == 1
+
+
+def test_a_page_with_no_next_one_is_its_own_count(django_assert_num_queries):
+    for number in range(3):
+        make_item(f"Natto {number}", values={"k2_mk7_ug": 900 + number}, portions={"3 oz": 85})
+
+    with django_assert_num_queries(1):
+        page = catalog_page(ANONYMOUS, CatalogFilters(q="natto"), 1)
+
+    assert (page.count, page.count_is_lower_bound, page.num_pages, page.has_next()) == (3, False, 1, False)
+    assert [row.item.name for row in page.object_list] == ["Natto 2", "Natto 1", "Natto 0"]
+    assert [row.typical_portion.label for row in page.object_list] == ["3 oz"] * 3
+
+
+def test_it_counts_up_to_the_limit_and_pages_on_past_it(monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(catalog_search, "COUNT_LIMIT", 60)
+    Item.objects.bulk_create(Item(name=f"Food {number:03}") for number in range(130))
+    filters = CatalogFilters(sort="name")
+
+    with django_assert_num_queries(2):  # the page and one row more, then the capped count
+        first = catalog_page(ANONYMOUS, filters, 1)
+    second = catalog_page(ANONYMOUS, filters, 2)
+    third = catalog_page(ANONYMOUS, filters, 3)
+
+    assert (first.count, first.count_is_lower_bound, first.num_pages, first.has_next()) == (60, True, None, True)
+    assert (second.count, second.count_is_lower_bound, second.has_next()) == (60, True, True)
+    assert [row.item.name for row in second.object_list][:1] == ["Food 050"]
+    assert (third.count, third.count_is_lower_bound, third.num_pages, third.has_next()) == (130, False, 3, False)
+    assert len(third.object_list) == 30
+
+
+@pytest.mark.parametrize("page_number", ["4", "99999", "0", "-1", "99999999999999999999999999"])
+def test_a_page_number_out_of_range_gives_the_last_page_exactly_counted(page_number, monkeypatch):
+    monkeypatch.setattr(catalog_search, "COUNT_LIMIT", 60)
+    Item.objects.bulk_create(Item(name=f"Food {number:03}") for number in range(130))
+
+    page = catalog_page(ANONYMOUS, CatalogFilters(sort="name"), page_number)
+
+    assert (page.number, page.count, page.count_is_lower_bound, page.has_next()) == (3, 130, False, False)
+    assert page.previous_page_number() == 2
+
+
+def test_an_empty_result_is_one_empty_page():
+    make_item("Natto")
+
+    page = catalog_page(ANONYMOUS, CatalogFilters(q="xyzzy"), 5)
+
+    assert (page.number, page.count, page.num_pages, page.object_list) == (1, 0, 1, [])
+    assert not page.has_previous() and not page.has_next()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index exists on PostgreSQL only")

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from foods import catalog_search
 from foods.catalog_search import PER_PAGE
 from foods.models import Item
 from tests.factories import make_category, make_item
@@ -102,7 +103,8 @@ def test_it_paginates_and_keeps_the_query_string(client):
     assert listed_names(second) == ["Natto 050", "Natto 051"]
     assert 'href="?q=natto&amp;sort=name&amp;page=2"' in first.content.decode()
     assert 'href="?q=natto&amp;sort=name&amp;page=1"' in second.content.decode()
-    assert first.context["page"].paginator.count == PER_PAGE + 2
+    assert first.context["page"].count == PER_PAGE + 2
+    assert "52 items, page 1 of 2" in first.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -180,8 +182,36 @@ def make_rich_items(count):
 def test_the_number_of_queries_does_not_grow_with_the_items(client, django_assert_num_queries, count, sort):
     make_rich_items(count)
 
-    # The count, the page, its portions, and the categories of the filter form.
-    with django_assert_num_queries(4):
+    # The page (with no next page, its length is the count) and the categories of the filter form.
+    with django_assert_num_queries(2):
         response = client.get(URL, {"sort": sort})
 
     assert len(listed_names(response)) == count
+
+
+def test_a_list_of_several_pages_adds_just_its_count(client, django_assert_num_queries):
+    make_rich_items(PER_PAGE + 1)
+
+    with django_assert_num_queries(3):
+        response = client.get(URL)
+
+    assert len(listed_names(response)) == PER_PAGE
+    assert "51 items, page 1 of 2" in response.content.decode()
+
+
+def test_a_broad_search_says_more_than_and_pages_on_with_next(client, monkeypatch):
+    monkeypatch.setattr(catalog_search, "COUNT_LIMIT", 60)
+    Item.objects.bulk_create(Item(name=f"Natto {number:03}") for number in range(130))
+
+    first = client.get(URL, {"q": "natto", "sort": "name"}).content.decode()
+    second = client.get(URL, {"q": "natto", "sort": "name", "page": 2}).content.decode()
+    last = client.get(URL, {"q": "natto", "sort": "name", "page": 3}).content.decode()
+
+    assert "More than 60 items, page 1" in first
+    assert 'href="?q=natto&amp;sort=name&amp;page=2" rel="next"' in first
+    assert '<span class="page-link">1</span>' in first
+    assert "More than 60 items, page 2" in second
+    assert 'rel="next"' in second and 'rel="prev"' in second
+    assert "130 items, page 3 of 3" in last
+    assert '<span class="page-link">3 / 3</span>' in last
+    assert 'rel="next"' not in last
