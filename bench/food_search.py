@@ -3,15 +3,14 @@ How fast the catalog list answers a name search at 100,000 items.
 
 Builds a catalog in a database of its own: the 8,789 USDA SR28 food names (FOOD_DES.txt) plus
 generated names recombined from SR28's own words, so that "cheese" is as common as in SR28, with a
-few nutrient values and portions each. Then times `foods.catalog_search.catalog_page`, the function
-the /foods/ view calls (count, first page in the default K2 order, portions), for realistic
-queries, against a baseline that matches names through an expression no index serves: a plain
-`icontains` scan. The ways take turns on every query, so that the load of the machine weighs on
-them alike.
-
-Sorting by K2 needs each match's K2 forms, one lookup per match. Two what-ifs, tried on the bench
-database only, show what a model change would buy: (A) a partial index on the K2 rows of
-foods_nutrientvalue, the app unchanged; (B) the K2 MK-7 equivalent stored on each item.
+few nutrient values and portions each, and fills the items' ranking columns with
+`refresh_rankings`, as the data migration does (the table keeps the space that UPDATE leaves).
+Then times `foods.catalog_search.catalog_page`, the function the /foods/ view calls (the first page
+in the default K2 order with its figures and typical portions, and its count when another page
+follows), for realistic queries, against a baseline that matches names through an expression no
+index serves: a plain `icontains` scan. A third way is the app's page sorted as before the ranking
+columns: K2 worked out per search from each match's K2 forms, one lookup per match. The ways take
+turns on every query, so that the load of the machine weighs on them alike.
 
     .venv/bin/python bench/food_search.py                      # PostgreSQL, database bench_search
     .venv/bin/python bench/food_search.py --database-url sqlite:////tmp/bench.sqlite3
@@ -27,7 +26,6 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import contextmanager, nullcontext
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -215,88 +213,38 @@ def plain_scan_page(user, filters, page_number):
     return _page(items, page_number)
 
 
-def stored_k2_page(user, filters, page_number):
-    """What-if B: the app's page sorted by the stored K2 column instead of the subquery."""
+def k2_per_search_page(user, filters, page_number):
+    """The design before the ranking columns: the K2 MK-7 equivalent worked out per search, in the
+    database, from each match's K2 forms (one lookup per match), for the default sort."""
     from dataclasses import replace
 
-    from django.db.models import F, FloatField
-    from django.db.models.expressions import RawSQL
+    from django.db.models import F
 
     from foods.catalog_search import search_catalog
+    from foods.rankings import k2_mk7_equivalent_expression
 
     items = (
         search_catalog(user, replace(filters, sort="name"))
-        .annotate(sort_value=RawSQL('"foods_item"."k2_stored"', (), output_field=FloatField()))
+        .annotate(sort_value=k2_mk7_equivalent_expression())
         .order_by(F("sort_value").desc(nulls_last=True), "name", "pk")
     )
     return _page(items, page_number)
 
 
 def _page(items, page_number):
-    from django.core.paginator import Paginator
+    from foods.catalog_search import page_of
 
-    from foods.catalog_search import PER_PAGE, CatalogRow
-
-    page = Paginator(items, PER_PAGE).get_page(page_number)
-    page.object_list = [CatalogRow.from_item(item) for item in page.object_list]
-    return page
+    return page_of(items, page_number)
 
 
-# --- what a model change would give, tried on the bench database only ----------------------------
+def fill_rankings():
+    """The ranking columns of every item, as the data migration and `manage.py refresh_rankings` fill
+    them. Returns the seconds it took."""
+    from foods.rankings import refresh_rankings
 
-
-def add_stored_k2_column():
-    """What-if B: each item's K2 MK-7 equivalent kept in a column of its own. VACUUM FULL leaves
-    the table as compact as before the UPDATE.
-
-    No index on it: with one in ranking order, PostgreSQL walks that index for searches like
-    "cheddar", filtering thousands of names to fill the first page, slower than the app."""
-    from django.db import connection
-    from django.db.models import F
-
-    from foods.catalog_search import k2_mk7_equivalent_expression
-    from foods.models import Item
-
-    ranked = Item.objects.order_by().values(item_id=F("pk"), k2=k2_mk7_equivalent_expression())
-    select, params = ranked.query.sql_with_params()
-    postgres = connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE foods_item ADD COLUMN k2_stored double precision")
-        cursor.execute(
-            f"UPDATE foods_item SET k2_stored = ranked.k2 FROM ({select}) AS ranked "
-            "WHERE ranked.item_id = foods_item.id",
-            params,
-        )
-        cursor.execute("VACUUM FULL foods_item" if postgres else "VACUUM")
-    analyze()
-
-
-class _RollBack(Exception):
-    pass
-
-
-@contextmanager
-def k2_rows_index():
-    """What-if A: a partial index holding only the K2 rows of foods_nutrientvalue with their
-    amounts, so the sort key's lookup per item reads this small index and never the table. Made
-    in a transaction that is rolled back, so that the app with and without it can take turns."""
-    from django.db import connection, transaction
-
-    from foods.catalog_search import K2_CODES
-
-    codes = ", ".join(f"'{code}'" for code in K2_CODES)
-    include = " INCLUDE (nutrient, amount)" if connection.vendor == "postgresql" else ""
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"CREATE INDEX foods_nutrientvalue_k2 ON foods_nutrientvalue (item_id){include} "
-                    f"WHERE nutrient IN ({codes})"
-                )
-            yield
-            raise _RollBack
-    except _RollBack:
-        pass
+    started = time.perf_counter()
+    refresh_rankings()
+    return time.perf_counter() - started
 
 
 def analyze():
@@ -310,31 +258,30 @@ def analyze():
 
 
 def measure(cases, ways, repeat):
-    """{way: {(q, sort): (matches, timings in ms)}}, the ways taking turns on each case so that a
-    change in the machine's load touches them alike. A way is a page function, or a page function
-    and the context it runs in."""
+    """{way: {(q, sort): (matches, timings in ms)}}, the ways (page functions) taking turns on each
+    case so that a change in the machine's load touches them alike. The ways must show the same page."""
     from django.contrib.auth.models import AnonymousUser
 
-    from foods.catalog_search import CatalogFilters
+    from foods.catalog_search import CatalogFilters, search_catalog
 
     anonymous = AnonymousUser()
-    ways = {name: way if isinstance(way, tuple) else (way, nullcontext) for name, way in ways.items()}
     results = {name: {} for name in ways}
     for q, sort in cases:
         filters = CatalogFilters(q=q, sort=sort)
+        matches = search_catalog(anonymous, filters).count()
         timings = {name: [] for name in ways}
-        counts = {}
+        pages = {}
         for _ in range(repeat):
-            for name, (page_function, context) in ways.items():
-                with context():
-                    counts[name] = page_function(anonymous, filters, 1).paginator.count  # warms it up
-                    start = time.perf_counter()
-                    page_function(anonymous, filters, 1)
-                    timings[name].append((time.perf_counter() - start) * 1000)
-        if len(set(counts.values())) != 1:
-            sys.exit(f"The ways disagree on how many items match {q!r}: {counts}")
+            for name, page_function in ways.items():
+                page = page_function(anonymous, filters, 1)  # warms it up
+                pages[name] = (page.count, page.count_is_lower_bound, [row.item.pk for row in page.object_list])
+                start = time.perf_counter()
+                page_function(anonymous, filters, 1)
+                timings[name].append((time.perf_counter() - start) * 1000)
+        if len({repr(page) for page in pages.values()}) != 1:
+            sys.exit(f"The ways disagree on the first page for {q!r} sorted by {sort}.")
         for name in ways:
-            results[name][(q, sort)] = (counts[name], timings[name])
+            results[name][(q, sort)] = (matches, timings[name])
     return results
 
 
@@ -365,15 +312,21 @@ def report(title, results):
 
 
 def explain(q, sort):
+    """The plan of each query the app's page makes for `q`, as the app sends it."""
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    from foods.catalog_search import CatalogFilters, search_catalog
+    from foods.catalog_search import CatalogFilters
 
-    sql, params = search_catalog(AnonymousUser(), CatalogFilters(q=q, sort=sort))[:50].query.sql_with_params()
+    with CaptureQueriesContext(connection) as queries:
+        app_page(AnonymousUser(), CatalogFilters(q=q, sort=sort), 1)
+    plans = []
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+        for query in queries:
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + query["sql"])
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
 
 
 def main():
@@ -387,40 +340,38 @@ def main():
 
         started = time.perf_counter()
         counts = build_catalog(args.items, random.Random(args.seed))
-        add_stored_k2_column()
+        built = time.perf_counter() - started
+        refresh_seconds = fill_rankings()
+        analyze()
         postgres = connection.vendor == "postgresql"
         print(f"Database: {connection.vendor} ({urlsplit(url).path.lstrip('/')}); "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(f"Catalog: {counts[0]:,} items, {counts[1]:,} nutrient values, {counts[2]:,} portions "
-              f"(built in {time.perf_counter() - started:.0f} s)")
+              f"(built in {built:.0f} s; refresh_rankings() of every item took {refresh_seconds:.1f} s)")
         if postgres:
-            print("\nPlan of the page query for 'cheese' (default sort):")
-            print("  " + explain("cheese", "k2").replace("\n", "\n  "))
+            print("\nPlans of the queries of the first page for 'cheese' (default sort):")
+            for plan in explain("cheese", "k2"):
+                print("  " + plan.replace("\n", "\n  ") + "\n")
 
-        search_cases = [(q, "k2") for q in QUERIES]
+        before = "before: K2 per search"
         searches = measure(
-            search_cases,
-            {
-                "the app": app_page,
-                "plain scan": plain_scan_page,
-                "what-if A: K2 rows index": (app_page, k2_rows_index),
-                "what-if B: stored K2": stored_k2_page,
-            },
+            [(q, "k2") for q in QUERIES],
+            {"the app": app_page, "plain scan": plain_scan_page, before: k2_per_search_page},
             args.repeat,
         )
         report("Searches, default sort (K2 per 100 g): first page with its count and portions", searches)
-        browsing_by_k2 = measure(
-            [("", "k2")], {"the app": app_page, "what-if B: stored K2": stored_k2_page}, args.repeat
-        )
-        report("Browsing the whole catalog by K2 (the home page's link)", browsing_by_k2)
+        browsing = measure([("", "k2")], {"the app": app_page, before: k2_per_search_page}, args.repeat)
+        report("Browsing the whole catalog by K2 (the home page's link)", browsing)
         report("Other sorts", measure(OTHER_SORTS, {"the app": app_page}, args.repeat))
 
         print("\nAll searches together, median / p95 ms:")
         for name, results in searches.items():
             median, p95_ms = summary(results)
             print(f"  {name:<26} {median:7.2f} / {p95_ms:7.2f}")
-        app, scan = summary(searches["the app"]), summary(searches["plain scan"])
-        print(f"  {'plain scan / the app':<26} {scan[0] / app[0]:6.1f}x / {scan[1] / app[1]:6.1f}x")
+        app = summary(searches["the app"])
+        for name in ("plain scan", before):
+            other = summary(searches[name])
+            print(f"  {name + ' / the app':<40} {other[0] / app[0]:6.1f}x / {other[1] / app[1]:6.1f}x")
         if not postgres:
             print("  (SQLite has no trigram index: the app scans too.)")
         else:
