@@ -23,8 +23,9 @@ from foods.food_facts import amount_in_portion
 from foods.models import Category, Item, NutrientValue, Portion
 
 PER_PAGE = 50
-# Matches are counted exactly up to this many (20 pages); past it the list says "more than".
-COUNT_LIMIT = 1000
+# Matches are counted exactly up to this many (10 pages); past it the list says "more than": nobody pages
+# further, and counting every match of a broad search would cost each of its pages a scan of them all.
+COUNT_LIMIT = 500
 MAX_QUERY_LENGTH = 100
 MAX_QUERY_WORDS = 8
 # Larger ids would overflow the database's bigint (or SQLite's integer) and fail the query.
