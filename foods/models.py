@@ -71,6 +71,10 @@ class Category(models.Model):
         return self.name
 
 
+# Item's sort keys for the catalog list, kept by foods.rankings.
+RANKING_FIELDS = ["rank_k2_mk7_equivalent_ug", "rank_vitamin_d_ug", "typical_portion_factor"]
+
+
 class ItemQuerySet(models.QuerySet):
     def catalog(self):
         """Items everyone sees: not one user's own."""
@@ -143,9 +147,7 @@ class Item(models.Model):
 
     objects = ItemQuerySet.as_manager()
     # The ranking columns are derived from values and portions, whose own history is kept.
-    history = HistoricalRecords(
-        excluded_fields=["rank_k2_mk7_equivalent_ug", "rank_vitamin_d_ug", "typical_portion_factor"]
-    )
+    history = HistoricalRecords(excluded_fields=RANKING_FIELDS)
 
     class Meta:
         ordering = ["name"]
@@ -155,6 +157,17 @@ class Item(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.brand})" if self.brand else self.name
+
+    def save(self, *args, **kwargs):
+        # The ranking columns are written by foods.rankings alone: an item read before its values last
+        # changed (or made before them, as a form does) would otherwise write back its stale copy.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            skipped = {*RANKING_FIELDS, *self.get_deferred_fields()}
+            kwargs["update_fields"] = [
+                field.attname for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname not in skipped
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("foods:detail", args=[self.pk])

@@ -240,6 +240,22 @@ def test_a_portion_added_moved_or_deleted_refreshes_its_item():
     assert_rankings_are_fresh()
 
 
+def test_saving_an_item_read_before_its_values_changed_keeps_its_rankings():
+    natto = make_item("Natto", values={"k2_mk7_ug": 939}, portions={"3 oz": 85})  # made before its values
+
+    natto.brand = "Mito"
+    natto.save()
+    assert ranking_of("Natto") == (939.0, None, 0.85)
+    stale = Item.objects.get(pk=natto.pk)
+    NutrientValue.objects.create(item=natto, nutrient="vitamin_d_ug", amount=Decimal(1), source=make_source())
+    stale.name = "Natto, fermented soybeans"
+    stale.save()
+
+    assert Item.objects.values_list("name", "brand").get() == ("Natto, fermented soybeans", "Mito")
+    assert ranking_of("Natto, fermented soybeans") == (939.0, 1.0, 0.85)
+    assert_rankings_are_fresh()
+
+
 def test_deleting_an_item_does_not_refresh_it_on_its_way_out():
     natto = make_item("Natto", values={"k2_mk7_ug": 939, "fat_g": 11}, portions={"3 oz": 85})
     make_item("Apple", values={"k1_ug": 2.2})
