@@ -11,4 +11,9 @@ def standing_notices(request):
     """
     if not request.user.is_authenticated:
         return {}
-    return {"standing_notices": SimpleLazyObject(lambda: standing_warnings(Profile.objects.for_user(request.user)))}
+
+    def notices():
+        profile = Profile.objects.filter(user=request.user).first()  # no profile yet: no flags set
+        return standing_warnings(profile) if profile else []
+
+    return {"standing_notices": SimpleLazyObject(notices)}

@@ -487,13 +487,13 @@ def test_the_list_takes_the_same_queries_for_1_or_20_items(client, alice, django
     client.force_login(alice)
     first = make_own_bar(alice, name="Bar 0")
     log_item(alice, first, grams=50)
-    with django_assert_num_queries(4):  # session, user, items with their values, portions
+    with django_assert_num_queries(5):  # session, user, standing notices, items with their values, portions
         response = client.get(LIST_URL)
     assert len(response.context["rows"]) == 1
 
     for number in range(1, 20):
         item = make_own_bar(alice, name=f"Bar {number}")
         log_item(alice, item, grams=50)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(LIST_URL)
     assert len(response.context["rows"]) == 20
