@@ -1,9 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", login_not_required(TemplateView.as_view(template_name="home.html")), name="home"),
     path("foods/", include("foods.urls")),
     path("", include("tracker.day_urls")),
     path("my-foods/", include("foods.own_item_urls")),
