@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdb import median, percentile, prepare_database, setup_django  # noqa: E402
+from benchdb import median, p95, prepare_database, setup_django  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_day"
 LAST_DAY = date(2026, 11, 20)
@@ -158,9 +158,9 @@ def main():
             ("day page", day_page, day_queries),
         ):
             counts = "/".join(str(q) for q in sorted(queries))
-            print(f"{name:<24}{median(samples):>10.2f}{percentile(samples, 0.95):>10.2f}{counts:>9}")
+            print(f"{name:<24}{median(samples):>10.2f}{p95(samples):>10.2f}{counts:>9}")
         print(f"day page / baseline: median {median(day_page) / median(baseline):.1f}x, "
-              f"p95 {percentile(day_page, 0.95) / percentile(baseline, 0.95):.1f}x")
+              f"p95 {p95(day_page) / p95(baseline):.1f}x")
     finally:
         remove()
 

@@ -24,13 +24,14 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdb import REPO, p95, prepare_database, setup_django  # noqa: E402
+
 SR28 = REPO.parent / "shared" / "data" / "usda_sr28" / "sr28"
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_search"
@@ -60,53 +61,6 @@ def parse_args():
     parser.add_argument("--seed", type=int, default=28)
     parser.add_argument("--keep", action="store_true", help="leave the bench database for inspection")
     return parser.parse_args()
-
-
-# --- the database ----------------------------------------------------------------------------
-
-
-def prepare_database(url):
-    """Create a fresh bench database; return (url to use, function that removes it)."""
-    parts = urlsplit(url)
-    if parts.scheme.startswith("postgres"):
-        import psycopg
-
-        name = parts.path.lstrip("/")
-        if not name.startswith("bench_"):
-            sys.exit(f"Refusing to drop and recreate {name!r}: a bench database's name starts with bench_.")
-        admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-
-        def run(sql):
-            with psycopg.connect(admin_url, autocommit=True) as connection:
-                connection.execute(sql)
-
-        run(f'DROP DATABASE IF EXISTS "{name}"')
-        run(f'CREATE DATABASE "{name}"')
-        return url, lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    if parts.scheme == "sqlite":
-        path = Path(parts.path[1:]) if parts.path not in ("", "/") else None
-        if path is None:
-            directory = tempfile.TemporaryDirectory(prefix="bench_search_")
-            return f"sqlite:///{Path(directory.name) / 'bench.sqlite3'}", directory.cleanup
-        if path.resolve() == (REPO / "db.sqlite3").resolve():
-            sys.exit("Refusing to use the project's db.sqlite3.")
-        path.unlink(missing_ok=True)
-        return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
-
-    sys.exit(f"Unsupported database URL {url!r}: use postgres://... or sqlite:///...")
-
-
-def setup_django(url):
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tracker.settings"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 # --- the catalog -----------------------------------------------------------------------------
@@ -283,10 +237,6 @@ def measure(cases, ways, repeat):
         for name in ways:
             results[name][(q, sort)] = (matches, timings[name])
     return results
-
-
-def p95(timings):
-    return statistics.quantiles(timings, n=20, method="inclusive")[-1]
 
 
 def summary(results):

@@ -24,7 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchdb import REPO, prepare_database  # noqa: E402
+
 DEFAULT_SR28 = REPO.parent / "shared" / "data" / "usda_sr28" / "sr28"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/bench_import"
 
@@ -46,11 +48,11 @@ def main():
     with tempfile.TemporaryDirectory() as directory:
         results.append(("SQLite", measure_in_subprocess(f"sqlite:///{directory}/bench_import.sqlite3", args)))
     if not args.no_postgres:
+        url, remove_database = prepare_database(args.database_url)
         try:
-            with throwaway_postgres_database(args.database_url):
-                results.append(("PostgreSQL", measure_in_subprocess(args.database_url, args)))
-        except OSError as error:
-            print(f"PostgreSQL skipped: {error}")
+            results.append(("PostgreSQL", measure_in_subprocess(url, args)))
+        finally:
+            remove_database()
     print_table(results)
 
 
@@ -137,41 +139,6 @@ class ParseOnly:
 def peak_rss_mb():
     # ru_maxrss is in KiB on Linux.
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-class throwaway_postgres_database:
-    """Create the database named in `url` (dropping a leftover one first) and drop it afterwards."""
-
-    def __init__(self, url):
-        import environ
-
-        config = environ.Env.db_url_config(url)
-        self.name = config["NAME"]
-        self.server = {
-            "host": config.get("HOST") or "127.0.0.1",
-            "port": config.get("PORT") or 5432,
-            "user": config.get("USER") or "postgres",
-            "password": config.get("PASSWORD") or None,
-            "dbname": "postgres",
-            "autocommit": True,
-        }
-
-    def _execute(self, sql):
-        import psycopg
-        from psycopg import sql as psql
-
-        try:
-            with psycopg.connect(**self.server, connect_timeout=5) as connection:
-                connection.execute(psql.SQL(sql).format(psql.Identifier(self.name)))
-        except psycopg.OperationalError as error:
-            raise OSError(str(error).strip()) from error
-
-    def __enter__(self):
-        self._execute("DROP DATABASE IF EXISTS {}")
-        self._execute("CREATE DATABASE {}")
-
-    def __exit__(self, *exc_info):
-        self._execute("DROP DATABASE IF EXISTS {}")
 
 
 def print_table(results):
