@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Group
 
 
 @pytest.fixture
@@ -9,3 +10,11 @@ def alice(django_user_model):
 @pytest.fixture
 def bob(django_user_model):
     return django_user_model.objects.create_user("bob", "bob@example.com", "correct-horse-battery")
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """Erin, staff in the "Food editors" group: edits the catalog and nothing else."""
+    user = django_user_model.objects.create_user("erin", "erin@example.com", "correct-horse-battery", is_staff=True)
+    user.groups.add(Group.objects.get(name="Food editors"))
+    return user

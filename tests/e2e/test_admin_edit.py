@@ -5,20 +5,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from foods.models import NutrientValue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("erin", "erin@example.com", "correct-horse-battery", is_staff=True)
-    user.groups.add(Group.objects.get(name="Food editors"))
-    return user
 
 
 def log_in_to_the_admin(page, user, password="correct-horse-battery"):

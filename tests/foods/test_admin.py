@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import messages
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,13 +15,6 @@ from tests.factories import make_category, make_item, make_source
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/foods/item/"
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("erin", "erin@example.com", "correct-horse-battery", is_staff=True)
-    user.groups.add(Group.objects.get(name="Food editors"))
-    return user
 
 
 @pytest.fixture

@@ -12,13 +12,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("erin", "erin@example.com", "correct-horse-battery", is_staff=True)
-    user.groups.add(Group.objects.get(name="Food editors"))
-    return user
-
-
-@pytest.fixture
 def staff(django_user_model):
     return django_user_model.objects.create_user("sam", "sam@example.com", "correct-horse-battery", is_staff=True)
 

@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from foods.admin import item_data_changes
@@ -10,13 +9,6 @@ from tests.factories import make_item, make_source
 from tests.foods.test_admin import change_url, form_data, new_portion_row, row
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("erin", "erin@example.com", "correct-horse-battery", is_staff=True)
-    user.groups.add(Group.objects.get(name="Food editors"))
-    return user
 
 
 @pytest.fixture
