@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from foods import nutrients
 from foods.forms import NutrientValueForm, NutrientValueInlineFormSet, PortionForm
 from foods.models import Category, Item, NutrientValue, Portion, Source, energy_mismatch
+from foods.units import plain
 
 UNKNOWN = "—"
 
@@ -43,7 +44,7 @@ def items_editable_by(user):
 def format_amount(value):
     if value is None:
         return UNKNOWN
-    return f"{value.normalize():f}"
+    return plain(value)
 
 
 class CatalogHistoryAdmin(SimpleHistoryAdmin):
@@ -287,7 +288,7 @@ def item_data_changes(item_id):
     def value_fields(record):
         unit = nutrients.BY_CODE[record.nutrient].unit if record.nutrient in nutrients.BY_CODE else ""
         return {
-            "amount": f"{record.amount.normalize():f} {unit}",
+            "amount": f"{plain(record.amount)} {unit}",
             "source": source_name(record.source_id),
             "note": record.note or None,
         }
@@ -295,8 +296,8 @@ def item_data_changes(item_id):
     def portion_fields(record):
         return {
             "label": record.label,
-            "grams": f"{record.grams.normalize():f} g" if record.grams is not None else None,
-            "units": f"{record.units.normalize():f} units" if record.units is not None else None,
+            "grams": f"{plain(record.grams)} g" if record.grams is not None else None,
+            "units": f"{plain(record.units)} units" if record.units is not None else None,
             "position": str(record.position),
             "source": source_name(record.source_id),
         }

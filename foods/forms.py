@@ -12,7 +12,7 @@ from django.forms.models import BaseInlineFormSet
 
 from foods import nutrients
 from foods.models import NutrientValue, Portion
-from foods.units import vitamin_d_iu_to_ug
+from foods.units import plain, vitamin_d_iu_to_ug
 
 ENTERED_IN_NUTRIENT_UNIT = ""
 ENTERED_IN_IU = "iu"
@@ -37,7 +37,8 @@ class NutrientValueForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.amount is not None:
-            self.initial["amount"] = _without_trailing_zeros(self.instance.amount)
+            # A Decimal, not text: the formset compares it with the posted amount to see what changed.
+            self.initial["amount"] = Decimal(plain(self.instance.amount))
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -112,10 +113,6 @@ class PortionForm(forms.ModelForm):
                 self._update_errors(error)
 
 
-def _without_trailing_zeros(amount):
-    """939.0000 as 939 and 5.4000 as 5.4, for the form to show (never 1E+2, which normalize() gives)."""
-    amount = amount.normalize()
-    return amount.quantize(1) if amount == amount.to_integral_value() else amount
 
 
 def _positive_quantity(value, message):

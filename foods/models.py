@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from foods import nutrients
 from foods.nutrients import CARBOHYDRATE, ENERGY, FAT, PROTEIN
+from foods.units import plain
 
 # Per 100 g or per unit, no food or product holds more than this of anything: a larger number is a
 # typing slip (a 5,000,000 IU "softgel").
@@ -242,7 +243,7 @@ class NutrientValue(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.item}: {self.amount.normalize():f} {self.unit} {nutrients.BY_CODE[self.nutrient].label}"
+        return f"{self.item}: {plain(self.amount)} {self.unit} {nutrients.BY_CODE[self.nutrient].label}"
 
     @property
     def unit(self):
@@ -290,8 +291,8 @@ class Portion(models.Model):
     @property
     def quantity_label(self):
         if self.grams is not None:
-            return f"{self.grams.normalize():f} g"
-        return f"{self.units.normalize():f} {'unit' if self.units == 1 else 'units'}"
+            return f"{plain(self.grams)} g"
+        return f"{plain(self.units)} {'unit' if self.units == 1 else 'units'}"
 
     def clean(self):
         if self.item_id is None and not Portion.item.is_cached(self):

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 
 from foods import nutrients
 from foods.models import Item, NutrientValue, Portion
-from foods.units import vitamin_d_iu_to_ug, vitamin_d_ug_to_iu
+from foods.units import plain, vitamin_d_iu_to_ug, vitamin_d_ug_to_iu
 
 PORTION_ROWS = 3
 VITAMIN_D_IN_IU = "IU"
@@ -29,11 +29,6 @@ PORTION_VALIDATORS = {
     Item.Kind.FOOD: Portion._meta.get_field("grams").validators,
     Item.Kind.SUPPLEMENT: Portion._meta.get_field("units").validators,
 }
-
-
-def plain_number(value):
-    """400.0000 → "400", 0.0250 → "0.025": how a stored decimal is shown back in an input."""
-    return f"{value.normalize():f}"
 
 
 class OwnItemForm(forms.ModelForm):
@@ -199,11 +194,11 @@ def _initial_for(item, portions):
     initial = {}
     for value in item.nutrient_values.all():
         if value.nutrient == nutrients.VITAMIN_D.code:
-            initial[value.nutrient] = plain_number(vitamin_d_ug_to_iu(value.amount))
+            initial[value.nutrient] = plain(vitamin_d_ug_to_iu(value.amount))
         else:
-            initial[value.nutrient] = plain_number(value.amount)
+            initial[value.nutrient] = plain(value.amount)
     for row, portion in enumerate(portions, start=1):
         quantity = portion.units if item.is_supplement else portion.grams
         initial[f"portion_{row}_label"] = portion.label
-        initial[f"portion_{row}_amount"] = "" if quantity is None else plain_number(quantity)
+        initial[f"portion_{row}_amount"] = "" if quantity is None else plain(quantity)
     return initial

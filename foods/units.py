@@ -7,6 +7,11 @@ UG_RAE_PER_IU_RETINOL = Decimal("0.3")
 GRAMS_PER_OUNCE = Decimal("28.35")
 
 
+def plain(number):
+    """A stored decimal as a person reads it: 939.0000 → "939", 0.0250 → "0.025", 1E+2 → "100"."""
+    return f"{Decimal(number).normalize():f}"
+
+
 def vitamin_d_iu_to_ug(iu):
     return Decimal(iu) / IU_PER_UG_VITAMIN_D
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 
 from foods.models import Item, Portion
+from foods.units import plain
 from tracker.entries import DOSE_UNITS, dose_entry, item_entry
 from tracker.models import DOSE_NUTRIENTS, Entry, Meal
 
@@ -82,9 +83,6 @@ def rounds_to_zero(entry):
     return False
 
 
-def decimal_text(value):
-    """20.000 → "20": how a stored amount reads back in a form."""
-    return None if value is None else f"{value.normalize():f}"
 
 
 class PortionSelect(forms.Select):
@@ -185,7 +183,7 @@ class ItemEntryForm(EntryForm):
     @classmethod
     def initial_from(cls, entry):
         initial = {"item": entry.item_id, "portion": entry.portion_id, "meal": entry.meal, "time": entry.time}
-        initial[AMOUNT_FIELDS[entry.quantity_unit]] = decimal_text(entry.quantity)
+        initial[AMOUNT_FIELDS[entry.quantity_unit]] = plain(entry.quantity)
         return initial
 
 
@@ -253,7 +251,7 @@ class DoseEntryForm(EntryForm):
 
     @classmethod
     def initial_from(cls, entry):
-        return {"dose_nutrient": entry.dose_nutrient, "dose_amount": decimal_text(entry.quantity),
+        return {"dose_nutrient": entry.dose_nutrient, "dose_amount": plain(entry.quantity),
                 "dose_unit": entry.quantity_unit, "meal": entry.meal, "time": entry.time}
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from foods import nutrients
 from foods.models import Item, Portion
+from foods.units import plain
 
 MAX_FOOD_GRAMS = Decimal(5000)
 MAX_UNITS = Decimal(100)
@@ -238,7 +239,7 @@ class Entry(models.Model):
 
     @property
     def quantity_label(self):
-        quantity = f"{self.quantity.normalize():f}"
+        quantity = plain(self.quantity)
         if self.quantity_unit == self.Unit.PORTION and self.portion_id:
             return f"{quantity} × {self.portion.label}"
         return f"{quantity} {self.get_quantity_unit_display()}"

@@ -30,7 +30,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from foods.importers.files import Row
 from foods.models import MAX_PORTION_GRAMS, Category, Item, NutrientValue, Portion, Source
 from foods.nutrients import VITAMIN_D
-from foods.units import vitamin_d_iu_to_ug
+from foods.units import plain, vitamin_d_iu_to_ug
 
 # Rows per database round trip. Large enough that queries are few, small enough that a batch of
 # model instances stays a few megabytes.
@@ -360,7 +360,7 @@ def vitamin_d_from_iu(usda_id, iu, row, *, usda_nutrient):
 
     `usda_nutrient` names the IU figure's field in USDA's files, e.g. "SR28 Nutr_No 324".
     """
-    note = IU_NOTE.format(iu=format_amount(iu), usda_nutrient=usda_nutrient)
+    note = IU_NOTE.format(iu=plain(iu), usda_nutrient=usda_nutrient)
     return Value(usda_id, VITAMIN_D.code, vitamin_d_iu_to_ug(iu), row, note=note, stand_in=True)
 
 
@@ -376,11 +376,6 @@ def same_unit(usda_unit, unit):
         return text.split()[0].replace("µ", "u").replace("μ", "u").lower() if text.strip() else ""
 
     return canonical(usda_unit) == canonical(unit)
-
-
-def format_amount(number):
-    """1 -> "1", 0.50 -> "0.5": how an amount reads in a portion's label."""
-    return f"{number.normalize():f}"
 
 
 def _shortened(text, max_length):

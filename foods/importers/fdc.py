@@ -11,7 +11,6 @@ from foods.importers.catalog import (
     Food,
     Value,
     WeighedPortion,
-    format_amount,
     same_unit,
     usda_source,
     vitamin_d_from_iu,
@@ -19,6 +18,7 @@ from foods.importers.catalog import (
 from foods.importers.files import read_csv
 from foods.models import MAX_AMOUNT_PER_BASIS, Item
 from foods.nutrients import BY_FDC_ID, VITAMIN_D
+from foods.units import plain
 
 FOOD_COLUMNS = ("fdc_id", "data_type", "description", "food_category_id")
 NUTRIENT_COLUMNS = ("id", "name", "unit_name")
@@ -172,7 +172,7 @@ def _portion_label(row, unit_names):
     if not unit and not modifier:
         row.fail("the portion has no description, unit or modifier to name it by")
     amount = row.decimal("amount", required=False)
-    return " ".join(part for part in (amount is not None and format_amount(amount), unit, modifier) if part)
+    return " ".join(part for part in (amount is not None and plain(amount), unit, modifier) if part)
 
 
 def _fdc_id(row):

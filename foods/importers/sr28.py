@@ -12,7 +12,6 @@ from foods.importers.catalog import (
     Food,
     Value,
     WeighedPortion,
-    format_amount,
     same_unit,
     usda_source,
     vitamin_d_from_iu,
@@ -20,6 +19,7 @@ from foods.importers.catalog import (
 from foods.importers.files import read_sr28
 from foods.models import MAX_AMOUNT_PER_BASIS
 from foods.nutrients import BY_SR28_NUMBER, VITAMIN_D
+from foods.units import plain
 
 FD_GROUP_COLUMNS = ("FdGrp_Cd", "FdGrp_Desc")
 FOOD_DES_COLUMNS = (
@@ -103,7 +103,7 @@ def _values(path, writer, units, progress):
 def _portions(path, writer, progress):
     for row in read_sr28(path, WEIGHT_COLUMNS, progress):
         ndb = _known_food(row, writer)
-        label = f"{format_amount(row.decimal('Amount'))} {row.required_text('Msre_Desc')}"
+        label = f"{plain(row.decimal('Amount'))} {row.required_text('Msre_Desc')}"
         yield WeighedPortion(ndb, row.integer("Seq"), label, row.decimal("Gm_Wgt"), row)
 
 

@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.safestring import mark_safe
 
-from foods.units import vitamin_d_ug_to_iu
+from foods.units import plain, vitamin_d_ug_to_iu
 
 register = template.Library()
 
@@ -51,4 +51,4 @@ def quantity(value):
     """A portion's grams or units as stored, without trailing zeros: 28.350 → "28.35"."""
     if value is None:
         return ""
-    return f"{Decimal(str(value)).normalize():f}"
+    return plain(Decimal(str(value)))

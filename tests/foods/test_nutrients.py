@@ -52,3 +52,9 @@ def test_one_microgram_of_vitamin_d_is_40_iu():
 
 def test_retinol_iu_converts_to_rae():
     assert units.retinol_iu_to_ug_rae(1000) == Decimal(300)
+
+
+def test_a_stored_decimal_reads_plainly():
+    assert [units.plain(Decimal(text)) for text in ("939.0000", "0.0250", "1E+2", "28.350")] == [
+        "939", "0.025", "100", "28.35"
+    ]
