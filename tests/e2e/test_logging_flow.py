@@ -21,7 +21,7 @@ def field(page, label):
 
 def sign_up(page, username, password="a-long-unusual-passphrase"):
     page.goto("/")
-    page.get_by_role("link", name="Sign up").click()
+    page.get_by_role("link", name="Sign up, it's free").click()  # the landing page's call to action
     field(page, "Username").fill(username)
     field(page, "Email").fill(f"{username}@example.com")
     field(page, "Password").fill(password)
