@@ -201,8 +201,20 @@ def warn_about_energy(request, item):
         messages.warning(request, f"{item}: {message}")
 
 
+class ItemPartAdmin(CatalogHistoryAdmin):
+    """A value or a portion, listed and attached only where its item is one the user may edit."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(item__in=items_editable_by(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "item":
+            kwargs["queryset"] = items_editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(NutrientValue)
-class NutrientValueAdmin(CatalogHistoryAdmin):
+class NutrientValueAdmin(ItemPartAdmin):
     form = NutrientValueForm
     list_display = ["item", "nutrient", "amount", "source"]
     list_select_related = ["item", "source"]
@@ -210,34 +222,18 @@ class NutrientValueAdmin(CatalogHistoryAdmin):
     search_fields = ["item__name"]
     autocomplete_fields = ["item", "source"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(item__in=items_editable_by(request.user))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "item":
-            kwargs["queryset"] = items_editable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         warn_about_energy(request, obj.item)
 
 
 @admin.register(Portion)
-class PortionAdmin(CatalogHistoryAdmin):
+class PortionAdmin(ItemPartAdmin):
     form = PortionForm
     list_display = ["label", "item", "grams", "units", "position", "source"]
     list_select_related = ["item", "source"]
     search_fields = ["label", "item__name"]
     autocomplete_fields = ["item", "source"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(item__in=items_editable_by(request.user))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "item":
-            kwargs["queryset"] = items_editable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Source)
