@@ -6,6 +6,7 @@ import pytest
 
 from tests.factories import make_item
 from tests.tracker.factories import DAY, make_d3_softgel, make_natto
+from tests.tracker.forms_html import field_value, options, selected
 from tracker.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -18,30 +19,8 @@ def natto():
     return make_natto()
 
 
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def form_data(item, **changes):
     return {"item": item.pk, "grams": "20", "count": "", "portion": "", "meal": "breakfast", "time": ""} | changes
-
-
-def field_value(html, name):
-    tag = re.search(rf'<input[^>]* name="{name}"[^>]*>', html).group(0)
-    found = re.search(r'value="([^"]*)"', tag)
-    return found.group(1) if found else None
-
-
-def selected(html, name):
-    select = re.search(rf'<select[^>]* name="{name}".*?</select>', html, re.S).group(0)
-    return re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', select)
-
-
-def options(html, name):
-    select = re.search(rf'<select[^>]* name="{name}".*?</select>', html, re.S).group(0)
-    return re.findall(r'<option value="([^"]+)"', select)
 
 
 def test_it_logs_grams_of_a_food_and_goes_back_to_the_day(alice_client, alice, natto):

@@ -1,22 +1,16 @@
-import re
 from decimal import Decimal
 
 import pytest
 
 from tests.factories import make_item, make_source
 from tests.tracker.factories import DAY, make_d3_softgel, make_natto
+from tests.tracker.forms_html import field_value, options, selected
 from tracker.models import Entry
 
 pytestmark = pytest.mark.django_db
 
 PRODUCT_URL = f"/day/{DAY}/add/supplement/"
 DOSE_URL = f"/day/{DAY}/add/dose/"
-
-
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
 
 
 @pytest.fixture
@@ -34,22 +28,6 @@ def product_data(item, **changes):
 def dose_data(**changes):
     return {"dose_nutrient": "vitamin_d_ug", "dose_amount": "2000", "dose_unit": "IU", "meal": "lunch",
             "time": ""} | changes
-
-
-def field_value(html, name):
-    tag = re.search(rf'<input[^>]* name="{name}"[^>]*>', html).group(0)
-    found = re.search(r'value="([^"]*)"', tag)
-    return found.group(1) if found else None
-
-
-def selected(html, name):
-    select = re.search(rf'<select[^>]* name="{name}".*?</select>', html, re.S).group(0)
-    return re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', select)
-
-
-def options(html, name):
-    select = re.search(rf'<select[^>]* name="{name}".*?</select>', html, re.S).group(0)
-    return re.findall(r'<option value="([^"]+)"', select)
 
 
 # A product

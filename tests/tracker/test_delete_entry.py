@@ -6,12 +6,6 @@ from tracker.models import Entry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def delete_url(entry):
     return f"/entries/{entry.pk}/delete/"
 

@@ -1,4 +1,3 @@
-import re
 from datetime import time
 from decimal import Decimal
 
@@ -6,30 +5,14 @@ import pytest
 
 from tests.factories import make_item
 from tests.tracker.factories import DAY, log_dose, log_item, make_d3_softgel, make_natto
+from tests.tracker.forms_html import field_value, selected
 from tracker.models import Entry
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def edit_url(entry):
     return f"/entries/{entry.pk}/edit/"
-
-
-def field_value(html, name):
-    tag = re.search(rf'<input[^>]* name="{name}"[^>]*>', html).group(0)
-    found = re.search(r'value="([^"]*)"', tag)
-    return found.group(1) if found else None
-
-
-def selected(html, name):
-    select = re.search(rf'<select[^>]* name="{name}".*?</select>', html, re.S).group(0)
-    return re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', select)
 
 
 def fields(entry):

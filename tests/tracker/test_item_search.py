@@ -8,12 +8,6 @@ pytestmark = pytest.mark.django_db
 URL = "/items/search/"
 
 
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def names(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
