@@ -369,6 +369,13 @@ def written_by_import(note):
     return not note or IU_NOTE_PATTERN.fullmatch(note) is not None
 
 
+def check_nutrient_unit(row, number, unit, ours, vitamin_d_iu_number):
+    """Fail `row` when a nutrient we take is not in the unit we store it in (vitamin D in IU is converted)."""
+    expected = ours.unit if ours else "IU" if number == vitamin_d_iu_number else None
+    if expected and not same_unit(unit, expected):
+        row.fail(f"nutrient {number} is in {unit}, expected {expected}")
+
+
 def same_unit(usda_unit, unit):
     """USDA writes micrograms "µg" (SR28) or "UG" (FDC); our units may add a qualifier ("µg RAE")."""
 

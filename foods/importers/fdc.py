@@ -11,7 +11,7 @@ from foods.importers.catalog import (
     Food,
     Value,
     WeighedPortion,
-    same_unit,
+    check_nutrient_unit,
     usda_source,
     vitamin_d_from_iu,
 )
@@ -80,10 +80,7 @@ def _nutrient_units(path, progress):
     units = {}
     for row in read_csv(path, NUTRIENT_COLUMNS, progress):
         nutrient_id, unit = row.integer("id"), row.text("unit_name")
-        ours = BY_FDC_ID.get(nutrient_id)
-        expected = ours.unit if ours else "IU" if nutrient_id == VITAMIN_D.iu_fdc_id else None
-        if expected and not same_unit(unit, expected):
-            row.fail(f"nutrient {nutrient_id} is in {unit}, expected {expected}")
+        check_nutrient_unit(row, nutrient_id, unit, BY_FDC_ID.get(nutrient_id), VITAMIN_D.iu_fdc_id)
         units[nutrient_id] = unit
     return units
 

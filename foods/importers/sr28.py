@@ -12,7 +12,7 @@ from foods.importers.catalog import (
     Food,
     Value,
     WeighedPortion,
-    same_unit,
+    check_nutrient_unit,
     usda_source,
     vitamin_d_from_iu,
 )
@@ -66,10 +66,7 @@ def _nutrient_units(path, progress):
     units = {}
     for row in read_sr28(path, NUTR_DEF_COLUMNS, progress):
         number, unit = row.required_text("Nutr_No"), row.required_text("Units")
-        ours = BY_SR28_NUMBER.get(number)
-        expected = ours.unit if ours else "IU" if number == VITAMIN_D.iu_sr28_number else None
-        if expected and not same_unit(unit, expected):
-            row.fail(f"nutrient {number} is in {unit}, expected {expected}")
+        check_nutrient_unit(row, number, unit, BY_SR28_NUMBER.get(number), VITAMIN_D.iu_sr28_number)
         units[number] = unit
     return units
 
