@@ -91,3 +91,20 @@ def dose_entry(*, user, nutrient, amount, unit, **when):
     stored = vitamin_d_iu_to_ug(quantity) if unit == Entry.Unit.IU else quantity
     stored = storable(stored, field="dose_amount", places=DOSE_AMOUNT_PLACES)
     return Entry(user=user, dose_nutrient=nutrient, dose_amount=stored, quantity=quantity, quantity_unit=unit, **when)
+
+
+def routine_entry(routine, day):
+    """An unsaved Entry for the dose `routine` schedules on `day`, checked by the same rules as a typed one."""
+    when = {"day": day, "meal": routine.meal, "time": routine.time}
+    if routine.is_dose:
+        entry = dose_entry(user=routine.user, nutrient=routine.dose_nutrient, amount=routine.quantity,
+                           unit=routine.quantity_unit, **when)
+    else:
+        amount = {
+            Entry.Unit.GRAMS: {"grams": routine.quantity},
+            Entry.Unit.PORTION: {"portion": routine.portion, "count": routine.quantity},
+            Entry.Unit.UNITS: {"units": routine.quantity},
+        }[routine.quantity_unit]
+        entry = item_entry(user=routine.user, item=routine.item, **amount, **when)
+    entry.routine = routine
+    return entry

@@ -4,11 +4,12 @@ admin) and the entries people log. The rules that read them live in `tracker/gui
 """
 
 import zoneinfo
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -166,6 +167,26 @@ class Meal(models.TextChoices):
     SNACK = "snack", "Snacks"
 
 
+class AmountOfSomething:
+    """What an Entry and a Routine share: an amount of an item, or a free dose of one nutrient."""
+
+    @property
+    def is_dose(self):
+        return self.item_id is None
+
+    @property
+    def label(self):
+        return self.item.name if self.item_id else nutrients.BY_CODE[self.dose_nutrient].label
+
+    @property
+    def quantity_label(self):
+        """How the amount reads: "150 g", "2 × 1 large egg yolk", "5000 IU"."""
+        quantity = plain(self.quantity)
+        if self.quantity_unit == Entry.Unit.PORTION and self.portion_id:
+            return f"{quantity} × {self.portion.label}"
+        return f"{quantity} {Entry.Unit(self.quantity_unit).label}"
+
+
 class EntryQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
@@ -177,7 +198,7 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(day__gte=first_day, day__lte=last_day)
 
 
-class Entry(models.Model):
+class Entry(AmountOfSomething, models.Model):
     """
     One thing a person ate or took: an amount of a catalog item, or a free dose of one nutrient.
 
@@ -207,6 +228,10 @@ class Entry(models.Model):
     dose_amount = models.DecimalField(
         max_digits=14, decimal_places=4, null=True, blank=True, help_text="In the nutrient's stored unit."
     )
+    routine = models.ForeignKey(
+        "Routine", on_delete=models.SET_NULL, null=True, blank=True, related_name="entries",
+        help_text="The routine whose scheduled dose this entry logged.",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     objects = EntryQuerySet.as_manager()
@@ -224,25 +249,15 @@ class Entry(models.Model):
                 ),
                 name="entry_is_an_item_or_a_dose",
             ),
+            # A routine's dose is logged once a day, however many tabs click "Log".
+            models.UniqueConstraint(
+                fields=["routine", "day"], condition=Q(routine__isnull=False), name="one_entry_per_routine_and_day"
+            ),
         ]
 
     def __str__(self):
         return f"{self.day} {self.get_meal_display()}: {self.quantity_label} {self.label}"
 
-    @property
-    def is_dose(self):
-        return self.item_id is None
-
-    @property
-    def label(self):
-        return self.item.name if self.item_id else nutrients.BY_CODE[self.dose_nutrient].label
-
-    @property
-    def quantity_label(self):
-        quantity = plain(self.quantity)
-        if self.quantity_unit == self.Unit.PORTION and self.portion_id:
-            return f"{quantity} × {self.portion.label}"
-        return f"{quantity} {self.get_quantity_unit_display()}"
 
     def nutrient_amounts(self):
         """{code: amount this entry gave, or None when its item has no value}; a dose gives one nutrient."""
@@ -252,3 +267,154 @@ class Entry(models.Model):
             code: None if amount is None else amount * self.basis_factor
             for code, amount in self.item.nutrient_amounts().items()
         }
+
+
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+ALL_WEEKDAYS = 0b1111111
+MAX_INTERVAL_DAYS = 366
+
+
+class RoutineQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def running_on(self, day):
+        """Routines that have started, have not ended and are not paused on `day` (due or not)."""
+        paused = RoutinePause.objects.filter(routine=models.OuterRef("pk")).covering(day)
+        return self.filter(Q(starts_on__lte=day), Q(ends_on=None) | Q(ends_on__gte=day), ~models.Exists(paused))
+
+
+class Routine(AmountOfSomething, models.Model):
+    """
+    Something a person takes on a schedule ("my stack"): an amount of an item, or a free dose, in a meal slot.
+
+    The amount is kept as the person typed it, in the same fields as an Entry (`quantity` of
+    `quantity_unit`, of `item` or `portion`, or a `dose_nutrient`), so logging it goes through the same
+    rules as logging by hand (`tracker.entries.routine_entry`).
+    """
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Every day"
+        WEEKDAYS = "weekdays", "On chosen weekdays"
+        INTERVAL = "interval", "Every N days"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="routines")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, null=True, blank=True, related_name="routines")
+    portion = models.ForeignKey(Portion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    quantity = models.DecimalField(max_digits=12, decimal_places=3)
+    quantity_unit = models.CharField(max_length=8, choices=Entry.Unit.choices)
+    dose_nutrient = models.CharField(max_length=32, choices=DOSE_NUTRIENTS, blank=True)
+    meal = models.CharField(max_length=10, choices=Meal.choices)
+    time = models.TimeField(null=True, blank=True)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
+    weekdays = models.PositiveSmallIntegerField(
+        default=0, help_text="Chosen weekdays as bits: Monday is 1, Tuesday 2, … Sunday 64."
+    )
+    every_n_days = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_INTERVAL_DAYS)]
+    )
+    starts_on = models.DateField(help_text="The first scheduled day; every N days counts from here.")
+    ends_on = models.DateField(null=True, blank=True, help_text="The last scheduled day; empty: no end.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = RoutineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "time", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="routine_quantity_positive"),
+            models.CheckConstraint(
+                condition=(
+                    Q(item__isnull=False, dose_nutrient="", quantity_unit__in=["g", "portion", "unit"])
+                    | Q(item=None, portion=None, dose_nutrient__in=list(MAX_DOSE), quantity_unit__in=["IU", "ug", "mg"])
+                ),
+                name="routine_is_an_item_or_a_dose",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(frequency="daily")
+                    | Q(frequency="weekdays", weekdays__gte=1, weekdays__lte=ALL_WEEKDAYS)
+                    | Q(frequency="interval", every_n_days__gte=1, every_n_days__lte=MAX_INTERVAL_DAYS)
+                ),
+                name="routine_schedule_is_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label}, {self.quantity_label}, {self.schedule_label}"
+
+
+    @property
+    def weekday_numbers(self):
+        """The chosen weekdays as date.weekday() numbers (Monday is 0)."""
+        return [number for number in range(7) if self.weekdays & (1 << number)]
+
+    @property
+    def schedule_label(self):
+        if self.frequency == self.Frequency.WEEKDAYS:
+            return "on " + ", ".join(WEEKDAY_NAMES[number][:3] for number in self.weekday_numbers)
+        if self.frequency == self.Frequency.INTERVAL and self.every_n_days > 1:
+            return f"every {self.every_n_days} days"
+        return "every day"
+
+    def is_running_on(self, day):
+        """Started, not ended, not paused on `day`. Reads `pauses`: prefetch them for many routines."""
+        return (
+            self.starts_on <= day
+            and (self.ends_on is None or day <= self.ends_on)
+            and not any(pause.covers(day) for pause in self.pauses.all())
+        )
+
+    @property
+    def current_pause(self):
+        """The pause not yet resumed, if any."""
+        return next((pause for pause in self.pauses.all() if pause.last_day is None), None)
+
+    def is_due_on(self, day):
+        """Whether the schedule asks for a dose on `day`."""
+        if not self.is_running_on(day):
+            return False
+        if self.frequency == self.Frequency.WEEKDAYS:
+            return bool(self.weekdays & (1 << day.weekday()))
+        if self.frequency == self.Frequency.INTERVAL:
+            return (day - self.starts_on).days % self.every_n_days == 0
+        return True
+
+    def due_days(self, first_day, last_day):
+        """Every day from `first_day` to `last_day` (both included) the schedule asks for a dose."""
+        day, days = first_day, []
+        while day <= last_day:
+            if self.is_due_on(day):
+                days.append(day)
+            day += timedelta(days=1)
+        return days
+
+
+class RoutinePauseQuerySet(models.QuerySet):
+    def covering(self, day):
+        return self.filter(Q(first_day__lte=day), Q(last_day=None) | Q(last_day__gte=day))
+
+
+class RoutinePause(models.Model):
+    """Days a routine was paused: no dose is due, and adherence does not count them as missed."""
+
+    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="pauses")
+    first_day = models.DateField()
+    last_day = models.DateField(null=True, blank=True, help_text="The last paused day; empty: still paused.")
+
+    objects = RoutinePauseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["routine", "first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day=None) | Q(last_day__gte=models.F("first_day")), name="pause_ends_after_it_starts"
+            ),
+            models.UniqueConstraint(fields=["routine"], condition=Q(last_day=None), name="one_open_pause_per_routine"),
+        ]
+
+    def __str__(self):
+        return f"{self.routine} paused from {self.first_day}"
+
+    def covers(self, day):
+        return self.first_day <= day and (self.last_day is None or day <= self.last_day)
