@@ -1,0 +1,236 @@
+from datetime import time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from foods import nutrients
+from tests.factories import make_item, make_source
+from tests.tracker.factories import DAY, log_dose, log_item, make_d3_softgel, make_natto
+from tracker.export import entry_rows, spreadsheet_safe
+
+pytestmark = pytest.mark.django_db
+
+NUTRIENT_CODES = [nutrient.code for nutrient in nutrients.NUTRIENTS]
+
+
+def exported_entries(user, **kw):
+    """{column: cell} for each entry row of `user`'s export."""
+    header, *rows = entry_rows(user, **kw)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def only_entry(user):
+    (row,) = exported_entries(user)
+    return row
+
+
+# Columns
+
+
+def test_it_starts_with_a_header_naming_what_was_logged_then_each_nutrient_and_its_source(alice):
+    header = next(entry_rows(alice))
+
+    assert header[:8] == ["day", "time", "meal", "item", "kind", "brand", "quantity", "unit"]
+    assert header[8:] == [column for code in NUTRIENT_CODES for column in (code, f"{code}_source")]
+    assert "vitamin_d_ug" in header and "k2_mk7_ug_source" in header and "energy_kcal" in header
+
+
+def test_a_user_with_no_entries_gets_the_header_alone(alice):
+    assert len(list(entry_rows(alice))) == 1
+
+
+def test_a_food_in_grams_gives_every_nutrient_it_has_and_its_source(alice):
+    log_item(alice, make_natto(), grams=20, meal="lunch", time=time(12, 30))
+
+    row = only_entry(alice)
+
+    assert [row[column] for column in ("day", "time", "meal", "item", "kind", "brand", "quantity", "unit")] == [
+        "2026-11-20", "12:30", "Lunch", "Natto", "food", "", "20", "g",
+    ]
+    assert row["k2_mk7_ug"] == "187.8"
+    assert row["fat_g"] == "2.2"
+    assert row["protein_g"] == "3.88"
+    assert row["energy_kcal"] == "42.4"
+    assert row["k2_mk7_ug_source"] == row["energy_kcal_source"] == "A test table, 2024"
+
+
+def test_an_unknown_value_is_an_empty_cell_and_a_measured_zero_is_0(alice):
+    egg_white = make_item("Egg white", values={"vitamin_d_ug": 0, "fat_g": "0.2"})
+    log_item(alice, egg_white, grams=100)
+
+    row = only_entry(alice)
+
+    assert row["vitamin_d_ug"] == "0"
+    assert row["vitamin_d_ug_source"] == "A test table, 2024"
+    assert row["k2_mk7_ug"] == ""
+    assert row["k2_mk7_ug_source"] == ""
+    assert row["calcium_mg"] == ""
+
+
+def test_each_value_names_its_own_source(alice):
+    usda = make_source(key="usda-sr28", kind="usda_sr28", citation="USDA SR28, 2016")
+    table = make_source(key="kamao-2007", citation="Kamao et al. 2007")
+    cheese = make_item("Gouda", values={"fat_g": 27}, source=usda)
+    make_item_value(cheese, "k2_other_ug", 60, table)
+    log_item(alice, cheese, grams=50)
+
+    row = only_entry(alice)
+
+    assert (row["fat_g"], row["fat_g_source"]) == ("13.5", "USDA SR28, 2016")
+    assert (row["k2_other_ug"], row["k2_other_ug_source"]) == ("30", "Kamao et al. 2007")
+
+
+def make_item_value(item, code, amount, source):
+    item.nutrient_values.create(nutrient=code, amount=amount, source=source)
+
+
+def test_a_source_without_a_citation_is_named_by_its_key(alice):
+    log_item(alice, make_item("Kale", values={"k1_ug": 390}, source=make_source(key="kale-label", citation="")),
+             grams=100)
+
+    assert only_entry(alice)["k1_ug_source"] == "kale-label"
+
+
+def test_a_portion_gives_its_label_as_the_unit_and_counts_its_weight(alice):
+    natto = make_natto()
+    log_item(alice, natto, portion=natto.portions.get(), count=2)
+
+    row = only_entry(alice)
+
+    assert (row["quantity"], row["unit"]) == ("2", "1 serving (3 oz)")
+    assert row["k2_mk7_ug"] == "1596.3"  # 939 µg per 100 g × 2 × 85 g
+    assert row["fat_g"] == "18.7"
+
+
+def test_a_supplement_gives_its_kind_brand_and_units(alice):
+    softgel = make_d3_softgel()
+    softgel.brand = "Sunny"
+    softgel.save()
+    log_item(alice, softgel, units=2, meal="dinner")
+
+    row = only_entry(alice)
+
+    assert [row[column] for column in ("meal", "item", "kind", "brand", "quantity", "unit")] == [
+        "Dinner", "Vitamin D3 5,000 IU", "supplement", "Sunny", "2", "unit",
+    ]
+    assert (row["vitamin_d_ug"], row["vitamin_d_ug_source"]) == ("250", "Generic label")
+    assert row["k2_mk7_ug"] == ""
+
+
+def test_a_free_dose_gives_its_nutrient_as_typed_and_stored_and_nothing_else(alice):
+    log_dose(alice, "vitamin_d_ug", 50000, "IU")
+
+    row = only_entry(alice)
+
+    assert [row[column] for column in ("item", "kind", "brand", "quantity", "unit")] == [
+        "Vitamin D (D2 + D3)", "dose", "", "50000", "IU",
+    ]
+    assert row["vitamin_d_ug"] == "1250"
+    assert row["k2_mk7_ug"] == row["calcium_mg"] == "0"
+    assert {row[f"{code}_source"] for code in NUTRIENT_CODES} == {"your dose"}
+
+
+def test_an_entry_without_a_time_has_an_empty_time(alice):
+    log_dose(alice, "k2_mk7_ug", 100, "ug")
+    assert only_entry(alice)["time"] == ""
+
+
+# Whose entries, in what order
+
+
+def test_it_never_includes_another_users_entries(alice, bob):
+    natto = make_natto()
+    log_item(alice, natto, grams=20)
+    log_item(bob, natto, grams=300)
+    log_dose(bob, "vitamin_d_ug", 50000, "IU")
+
+    assert [row["quantity"] for row in exported_entries(alice)] == ["20"]
+
+
+def test_it_lists_entries_by_day_then_time(alice):
+    natto = make_natto()
+    log_item(alice, natto, grams=3, day=DAY, time=time(19, 0))
+    log_item(alice, natto, grams=1, day=DAY - timedelta(days=1), time=time(20, 0))
+    log_item(alice, natto, grams=2, day=DAY, time=time(7, 0))
+
+    assert [row["quantity"] for row in exported_entries(alice)] == ["1", "2", "3"]
+
+
+# Formula injection
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1:A2)"])
+def test_a_name_a_spreadsheet_would_run_is_written_as_text(alice, name):
+    own = make_item(name, owner=alice, brand="=cmd|' /C calc'!A0", values={"fat_g": 1})
+    log_item(alice, own, grams=10)
+
+    row = only_entry(alice)
+
+    assert row["item"] == f"'{name}"
+    assert row["brand"] == "'=cmd|' /C calc'!A0"
+
+
+def test_a_source_or_portion_a_spreadsheet_would_run_is_written_as_text(alice):
+    own = make_item("Own bread", owner=alice, values={"fat_g": 1}, source=make_source(key="mine", citation="=1+1"),
+                    portions={"@slice": 30})
+    log_item(alice, own, portion=own.portions.get(), count=1)
+
+    row = only_entry(alice)
+
+    assert row["unit"] == "'@slice"
+    assert row["fat_g_source"] == "'=1+1"
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [("Natto", "Natto"), ("", ""), ("a=b", "a=b"), ("=1", "'=1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"),
+     ("\t=1", "'\t=1"), ("\r=1", "'\r=1")],
+)
+def test_spreadsheet_safe_quotes_only_what_starts_like_a_formula(text, safe):
+    assert spreadsheet_safe(text) == safe
+
+
+# Reading in chunks
+
+
+def log_entries(user, count):
+    natto, softgel = make_natto(), make_d3_softgel()
+    for number in range(count):
+        item, amount = (natto, {"grams": number + 1}) if number % 2 else (softgel, {"units": 1})
+        log_item(user, item, day=DAY - timedelta(days=number), **amount)
+
+
+def queries_to_export(user, **kw):
+    """(queries, entry rows) of reading `user`'s whole export."""
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(entry_rows(user, **kw))
+    return len(captured), len(rows) - 1
+
+
+def test_10_or_100_entries_cost_the_same_queries_within_a_chunk(alice):
+    log_entries(alice, 10)
+    ten = queries_to_export(alice)
+    log_entries(alice, 90)
+    hundred = queries_to_export(alice)
+
+    assert ten == (2, 10)  # the entries with their items and portions, then the chunk's values and sources
+    assert hundred == (2, 100)
+
+
+def test_each_further_chunk_costs_one_query(alice):
+    log_entries(alice, 100)
+
+    assert queries_to_export(alice, chunk_size=25) == (1 + 4, 100)
+    assert queries_to_export(alice, chunk_size=30) == (1 + 4, 100)
+    assert queries_to_export(alice, chunk_size=100) == (1 + 1, 100)
+
+
+def test_every_chunk_gets_its_own_values(alice):
+    log_entries(alice, 7)
+
+    rows = exported_entries(alice, chunk_size=2)
+
+    assert [row["kind"] for row in rows] == ["supplement", "food"] * 3 + ["supplement"]
+    assert all(row["vitamin_d_ug"] == "125" for row in rows if row["kind"] == "supplement")
+    assert [row["k2_mk7_ug"] for row in rows if row["kind"] == "food"] == ["56.34", "37.56", "18.78"]
