@@ -64,15 +64,12 @@ def summarize_day(user, day):
         for meal in Meal
     ]
     totals = combine(groups)
-    k2_equivalent = totals.k2_mk7_equivalent_ug(rules.mk4_per_mk7_equivalent)
-    day_guidance = guidance.guidance_for(rules, totals.vitamin_d_iu, k2_equivalent, is_child=profile.is_child)
-    facts = _day_facts(groups, meals, totals, rules)
     return DaySummary(
         day=day,
         meals=meals,
         totals=totals,
-        guidance=day_guidance,
-        warnings=warnings.warnings_for_day(profile, facts),
+        guidance=guidance_for_totals(rules, totals, profile),
+        warnings=warnings.warnings_for_day(profile, day_facts(groups, rules)),
         week=summarize_week(user, profile, day, rules),
     )
 
@@ -82,23 +79,24 @@ def summarize_week(user, profile, last_day, rules):
     first_day = last_day - timedelta(days=WEEK - 1)
     week_entries = Entry.objects.for_user(user).between(first_day, last_day)
     averages = combine(totals_by(week_entries)).divided_by(WEEK)
-    week_guidance = guidance.guidance_for(
-        rules,
-        averages.vitamin_d_iu,
-        averages.k2_mk7_equivalent_ug(rules.mk4_per_mk7_equivalent),
-        is_child=profile.is_child,
-    )
-    return WeekSummary(first_day, last_day, averages, week_guidance)
+    return WeekSummary(first_day, last_day, averages, guidance_for_totals(rules, averages, profile))
 
 
-def _day_facts(groups, meals, totals, rules):
+def guidance_for_totals(rules, totals, profile):
+    """How the vitamin D and K2 (MK-7 equivalent) of `totals` stand against the guidance `rules`."""
+    k2_equivalent = totals.k2_mk7_equivalent_ug(rules.mk4_per_mk7_equivalent)
+    return guidance.guidance_for(rules, totals.vitamin_d_iu, k2_equivalent, is_child=profile.is_child)
+
+
+def day_facts(groups, rules):
+    """What the warnings need to know of one day, from its totals by (meal, kind) as `totals_by(…, "meal")` gives."""
+    totals = combine(groups)
     supplements = combine(groups, lambda key: key[-1] == SUPPLEMENT)
     meals_without_fat = tuple(
         meal.label
-        for meal in meals
-        if _has_d_or_k(combine(groups, lambda key, meal=meal: key == (meal.meal, SUPPLEMENT)))
-        and combine(groups, lambda key, meal=meal: key == (meal.meal, FOOD))[nutrients.FAT.code]
-        < warnings.FAT_WITH_SUPPLEMENT_G
+        for meal in Meal
+        if _has_d_or_k(groups.get((meal.value, SUPPLEMENT), NutrientTotals()))
+        and groups.get((meal.value, FOOD), NutrientTotals())[nutrients.FAT.code] < warnings.FAT_WITH_SUPPLEMENT_G
     )
     return warnings.DayFacts(
         vitamin_d_iu=totals.vitamin_d_iu,
