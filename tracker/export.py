@@ -9,7 +9,7 @@ value nobody measured is an empty cell, never 0 (shared/DOMAIN.md).
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from foods import nutrients
 from foods.models import NutrientValue
@@ -47,14 +47,16 @@ def number(amount):
 
 
 def entry_rows(user, *, chunk_size=CHUNK_SIZE):
-    """The header, then one row per entry of `user`, oldest first: what was logged and what it gave."""
+    """The header, then one row per entry of `user`, oldest first (by day, then time; untimed last):
+    what was logged and what it gave."""
     yield ENTRY_HEADER
     values_with_sources = NutrientValue.objects.select_related("source").order_by()
     entries = (
         Entry.objects.for_user(user)
         .select_related("item", "portion")
         .prefetch_related(Prefetch("item__nutrient_values", queryset=values_with_sources))
-        .order_by("day", "time", "created", "pk")
+        # Both databases alike: SQLite would sort entries without a time first, PostgreSQL last.
+        .order_by("day", F("time").asc(nulls_last=True), "created", "pk")
     )
     for entry in entries.iterator(chunk_size=chunk_size):
         yield [spreadsheet_safe(cell) for cell in entry_row(entry)]

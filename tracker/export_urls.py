@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from tracker import export_views
+
+app_name = "export"
+urlpatterns = [
+    path("entries.csv", export_views.entries_csv, name="entries"),
+]

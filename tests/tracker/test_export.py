@@ -157,6 +157,16 @@ def test_it_lists_entries_by_day_then_time(alice):
     assert [row["quantity"] for row in exported_entries(alice)] == ["1", "2", "3"]
 
 
+def test_entries_without_a_time_come_last_in_their_day_in_the_order_they_were_logged(alice):
+    natto = make_natto()
+    log_item(alice, natto, grams=3, day=DAY)
+    log_item(alice, natto, grams=4, day=DAY)
+    log_item(alice, natto, grams=2, day=DAY, time=time(23, 0))
+    log_item(alice, natto, grams=1, day=DAY - timedelta(days=1))
+
+    assert [row["quantity"] for row in exported_entries(alice)] == ["1", "2", "3", "4"]
+
+
 # Formula injection
 
 
