@@ -300,7 +300,8 @@ class Routine(AmountOfSomething, models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="routines")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, null=True, blank=True, related_name="routines")
-    portion = models.ForeignKey(Portion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # A portion its item's owner removes leaves the routine without one: logging it then asks for an edit.
+    portion = models.ForeignKey(Portion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     quantity = models.DecimalField(max_digits=12, decimal_places=3)
     quantity_unit = models.CharField(max_length=8, choices=Entry.Unit.choices)
     dose_nutrient = models.CharField(max_length=32, choices=DOSE_NUTRIENTS, blank=True)
@@ -338,6 +339,9 @@ class Routine(AmountOfSomething, models.Model):
                 ),
                 name="routine_schedule_is_complete",
             ),
+            models.CheckConstraint(
+                condition=Q(ends_on=None) | Q(ends_on__gte=models.F("starts_on")), name="routine_ends_after_it_starts"
+            ),
         ]
 
     def __str__(self):
@@ -372,8 +376,10 @@ class Routine(AmountOfSomething, models.Model):
 
     def is_due_on(self, day):
         """Whether the schedule asks for a dose on `day`."""
-        if not self.is_running_on(day):
-            return False
+        return self.is_running_on(day) and self.frequency_falls_on(day)
+
+    def frequency_falls_on(self, day):
+        """Whether the frequency alone asks for a dose on `day`, whatever the dates and pauses say."""
         if self.frequency == self.Frequency.WEEKDAYS:
             return bool(self.weekdays & (1 << day.weekday()))
         if self.frequency == self.Frequency.INTERVAL:
