@@ -102,7 +102,9 @@ def copy_entries(*, user, from_day, to_day, meal=None, into_meal=None, preview=N
             raise ValidationError(f"Nothing was copied. {described}", code="refused")
         if preview is not None:
             if tuple(preview.source_ids) != plan.source_ids:
-                raise ValidationError("These entries changed since the preview.", code="changed")
+                raise ValidationError(
+                    "These entries changed since you saw them: look at them again before copying.", code="changed"
+                )
             if _already_there(user, to_day, plan.copies, since=preview.shown_at):
                 raise ValidationError("These entries were already copied.", code="already_copied")
         return Entry.objects.bulk_create(plan.copies)
