@@ -224,16 +224,16 @@ def test_10_or_100_entries_cost_the_same_queries_within_a_chunk(alice):
     log_entries(alice, 90)
     hundred = queries_to_export(alice)
 
-    assert ten == (2, 10)  # the entries with their items and portions, then the chunk's values and sources
-    assert hundred == (2, 100)
+    assert ten == (3, 10)  # the entries with their portions, then the chunk's items, then their values and sources
+    assert hundred == (3, 100)
 
 
-def test_each_further_chunk_costs_one_query(alice):
+def test_each_further_chunk_costs_two_queries(alice):
     log_entries(alice, 100)
 
-    assert queries_to_export(alice, chunk_size=25) == (1 + 4, 100)
-    assert queries_to_export(alice, chunk_size=30) == (1 + 4, 100)
-    assert queries_to_export(alice, chunk_size=100) == (1 + 1, 100)
+    assert queries_to_export(alice, chunk_size=25) == (1 + 2 * 4, 100)
+    assert queries_to_export(alice, chunk_size=30) == (1 + 2 * 4, 100)
+    assert queries_to_export(alice, chunk_size=100) == (1 + 2 * 1, 100)
 
 
 def test_every_chunk_gets_its_own_values(alice):
