@@ -1,0 +1,123 @@
+"""
+A user's history, day by day: each day's totals, guidance and warnings, and the 7-day averages, as the
+day page shows them (`tracker.days.summarize_day`), for a whole range of days in a handful of queries.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count
+
+from tracker import guidance, warnings
+from tracker.days import WEEK, day_facts, guidance_for_totals, guidance_profile_for
+from tracker.models import Entry, Profile
+from tracker.totals import NutrientTotals, combine, totals_by
+
+QUICK_RANGES = (7, 30, 90, 365)  # days
+DEFAULT_RANGE = 30  # days
+MAX_RANGE = 366  # days: a leap year
+
+
+@dataclass(frozen=True)
+class HistoryDay:
+    day: date
+    totals: NutrientTotals
+    k2_equivalent_ug: Decimal
+    vitamin_d_iu: Decimal
+    guidance: guidance.Guidance
+    warnings: list  # every DayWarning of the day, as on the day page
+    week_vitamin_d_iu_avg: Decimal
+    week_k2_equivalent_ug_avg: Decimal
+    week_guidance: guidance.Guidance
+    entry_count: int  # 0: nothing logged
+    # The warnings that come from what was logged: without those the user's health flags put on every day
+    # (kidney disease, pregnancy), which the pages show once, as standing notices.
+    logged_warnings: list
+
+    @property
+    def is_logged(self):
+        return self.entry_count > 0
+
+    @property
+    def status(self):
+        return self.guidance.status
+
+
+@dataclass(frozen=True)
+class HistorySummary:
+    days: int
+    logged_days: int
+    logged_days_within: int  # logged days whose K2 is within the target
+    days_with_warnings: int  # days with warnings about what was logged
+
+    @property
+    def share_within_percent(self):
+        """The share of logged days within the K2 target, in whole percent; None without logged days."""
+        if not self.logged_days:
+            return None
+        return round(100 * self.logged_days_within / self.logged_days)
+
+
+def day_history(user, first_day, last_day):
+    """One HistoryDay for each day from `first_day` to `last_day`, both included, days with nothing logged too.
+
+    A constant number of queries, whatever the range: the profile, the guidance rules, the totals of every
+    day by meal and kind from a week before `first_day` on (for the 7-day averages), and the entry counts.
+    """
+    profile = Profile.objects.for_user(user)
+    rules = guidance_profile_for(profile)
+    week_back = first_day - timedelta(days=WEEK - 1)
+    entries = Entry.objects.for_user(user).between(week_back, last_day)
+    groups_by_day = _groups_by_day(totals_by(entries, "day", "meal"))
+    entry_counts = dict(entries.values("day").annotate(n=Count("id")).values_list("day", "n"))
+    warnings_of_every_day = {warning.code for warning in warnings.warnings_for_day(profile, day_facts({}, rules))}
+
+    totals_of = {day: combine(groups_by_day[day]) for day in days_between(week_back, last_day)}
+    history = []
+    for day in days_between(first_day, last_day):
+        totals = totals_of[day]
+        day_guidance = guidance_for_totals(rules, totals, profile)
+        week = sum((totals_of[day - timedelta(days=back)] for back in range(WEEK)), NutrientTotals())
+        week_guidance = guidance_for_totals(rules, week.divided_by(WEEK), profile)
+        day_warnings = warnings.warnings_for_day(profile, day_facts(groups_by_day[day], rules))
+        history.append(
+            HistoryDay(
+                day=day,
+                totals=totals,
+                k2_equivalent_ug=day_guidance.k2_equivalent_ug,
+                vitamin_d_iu=day_guidance.vitamin_d_iu,
+                guidance=day_guidance,
+                warnings=day_warnings,
+                week_vitamin_d_iu_avg=week_guidance.vitamin_d_iu,
+                week_k2_equivalent_ug_avg=week_guidance.k2_equivalent_ug,
+                week_guidance=week_guidance,
+                entry_count=entry_counts.get(day, 0),
+                logged_warnings=[warning for warning in day_warnings if warning.code not in warnings_of_every_day],
+            )
+        )
+    return history
+
+
+def summarize_history(history):
+    logged = [day for day in history if day.is_logged]
+    return HistorySummary(
+        days=len(history),
+        logged_days=len(logged),
+        logged_days_within=sum(1 for day in logged if day.status == guidance.WITHIN),
+        days_with_warnings=sum(1 for day in history if day.logged_warnings),
+    )
+
+
+def days_between(first_day, last_day):
+    """Every day from `first_day` to `last_day`, both included."""
+    return [first_day + timedelta(days=offset) for offset in range((last_day - first_day).days + 1)]
+
+
+def _groups_by_day(groups):
+    """{(day, meal, kind): totals} as {day: {(meal, kind): totals}}, the shape one day's groups have."""
+    by_day = defaultdict(dict)
+    for (day, *meal_and_kind), totals in groups.items():
+        by_day[day][tuple(meal_and_kind)] = totals
+    return by_day
