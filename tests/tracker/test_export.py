@@ -1,4 +1,6 @@
-from datetime import time, timedelta
+from datetime import date, time, timedelta
+from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -7,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from foods import nutrients
 from tests.factories import make_item, make_source
 from tests.tracker.factories import DAY, log_dose, log_item, make_d3_softgel, make_natto
-from tracker.export import entry_rows, spreadsheet_safe
+from tracker import history
+from tracker.export import DAY_HEADER, day_rows, entry_rows, spreadsheet_safe
+from tracker.models import Profile
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +248,170 @@ def test_every_chunk_gets_its_own_values(alice):
     assert [row["kind"] for row in rows] == ["supplement", "food"] * 3 + ["supplement"]
     assert all(row["vitamin_d_ug"] == "125" for row in rows if row["kind"] == "supplement")
     assert [row["k2_mk7_ug"] for row in rows if row["kind"] == "food"] == ["56.34", "37.56", "18.78"]
+
+
+# Days
+
+
+def exported_days(user, **kw):
+    """{column: cell} for each day row of `user`'s export."""
+    header, *rows = day_rows(user, **kw)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def exported_day(user, day):
+    (row,) = [row for row in exported_days(user) if row["day"] == day.isoformat()]
+    return row
+
+
+def test_the_days_header_names_every_nutrient_then_the_guidance_and_the_week(alice):
+    header = next(day_rows(alice))
+
+    assert header[:2] == ["day", "entries"]
+    assert header[2:2 + len(NUTRIENT_CODES)] == NUTRIENT_CODES
+    assert header[2 + len(NUTRIENT_CODES):] == [
+        "vitamin_d_iu", "k2_total_ug", "k2_mk7_equivalent_ug", "items_without_vitamin_d_data",
+        "items_without_k2_data", "k2_target_min_ug", "k2_target_max_ug", "status", "warnings",
+        "week_vitamin_d_iu_avg", "week_k2_mk7_equivalent_ug_avg", "week_k2_target_min_ug", "week_k2_target_max_ug",
+        "week_status",
+    ]
+
+
+def test_a_user_who_logged_nothing_gets_the_days_header_alone(alice):
+    assert len(list(day_rows(alice))) == 1
+
+
+def test_a_day_gives_its_totals_guidance_warnings_and_week(alice):
+    log_item(alice, make_natto(), grams=20)
+    log_item(alice, make_d3_softgel(), units=1)
+
+    row = exported_day(alice, DAY)
+
+    assert row["entries"] == "2"
+    assert (row["vitamin_d_ug"], row["vitamin_d_iu"]) == ("125", "5000")
+    assert row["k2_mk7_ug"] == row["k2_total_ug"] == row["k2_mk7_equivalent_ug"] == "187.8"
+    assert row["fat_g"] == "2.2"
+    assert row["items_without_vitamin_d_data"] == row["items_without_k2_data"] == "1"
+    assert (row["k2_target_min_ug"], row["k2_target_max_ug"], row["status"]) == ("100", "200", "within")
+    # The softgel came with 2.2 g of fat in the same meal: under the 5 g that carries it.
+    assert row["warnings"] == "no_fat_with_supplement"
+    assert row["week_vitamin_d_iu_avg"] == "714.2857"  # 5,000 IU over 7 days
+    assert row["week_k2_mk7_equivalent_ug_avg"] == "26.8286"
+    assert (row["week_k2_target_min_ug"], row["week_k2_target_max_ug"]) == ("", "")
+    assert row["week_status"] == "no_target"
+
+
+def test_a_day_agrees_with_the_day_page(alice):
+    from tracker.days import summarize_day
+
+    natto, softgel = make_natto(), make_d3_softgel(iu=2000)
+    for back, grams in enumerate([5, 40, 0, 12]):
+        if grams:
+            log_item(alice, natto, grams=grams, day=DAY - timedelta(days=back), meal="dinner")
+        log_item(alice, softgel, units=back + 1, day=DAY - timedelta(days=back), meal="dinner")
+
+    for row in exported_days(alice):
+        summary = summarize_day(alice, date.fromisoformat(row["day"]))
+        assert Decimal(row["vitamin_d_iu"]) == summary.totals.vitamin_d_iu
+        # The day of the softgel alone knows no K2 ("—" on the page), which guidance counts as none.
+        assert Decimal(row["k2_mk7_equivalent_ug"] or 0) == summary.guidance.k2_equivalent_ug
+        assert row["status"] == summary.guidance.status
+        assert row["warnings"].split() == [warning.code for warning in summary.warnings]
+        assert row["week_status"] == summary.week.guidance.status
+    assert {row["status"] for row in exported_days(alice)} == {"below", "within", "above"}
+
+
+def test_a_nutrient_no_logged_item_has_is_empty_and_a_measured_zero_is_0(alice):
+    log_item(alice, make_item("Egg white", values={"vitamin_d_ug": 0, "fat_g": "0.2"}), grams=100)
+
+    row = exported_day(alice, DAY)
+
+    assert (row["vitamin_d_ug"], row["vitamin_d_iu"]) == ("0", "0")
+    assert row["k2_mk7_ug"] == row["k2_total_ug"] == row["k2_mk7_equivalent_ug"] == ""
+    assert row["items_without_k2_data"] == "1"
+    assert row["status"] == "no_target"
+
+
+def test_a_day_of_free_doses_alone_had_none_of_the_rest(alice):
+    log_dose(alice, "vitamin_d_ug", 50000, "IU")
+    log_dose(alice, "k2_mk7_ug", 400, "ug")
+
+    row = exported_day(alice, DAY)
+
+    assert (row["vitamin_d_ug"], row["vitamin_d_iu"], row["k2_mk7_equivalent_ug"]) == ("1250", "50000", "400")
+    assert row["calcium_mg"] == row["k2_mk4_ug"] == "0"
+    assert (row["k2_target_min_ug"], row["k2_target_max_ug"], row["status"]) == ("200", "", "within")
+    assert row["warnings"] == "high_vitamin_d k2_above_studied no_fat_with_supplement"
+
+
+def test_it_runs_from_the_first_logged_day_to_the_last_with_the_days_between(alice, bob):
+    log_dose(alice, "vitamin_d_ug", 50000, "IU", day=DAY - timedelta(days=3))
+    log_dose(alice, "vitamin_d_ug", 1000, "IU", day=DAY)
+    log_dose(bob, "vitamin_d_ug", 1000, "IU", day=DAY - timedelta(days=30))
+    log_dose(bob, "vitamin_d_ug", 1000, "IU", day=DAY + timedelta(days=30))
+
+    rows = exported_days(alice)
+
+    assert [row["day"] for row in rows] == ["2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"]
+    assert [row["entries"] for row in rows] == ["1", "0", "0", "1"]
+    assert [row["vitamin_d_iu"] for row in rows] == ["50000", "0", "0", "1000"]
+    assert rows[-1]["week_vitamin_d_iu_avg"] == "7285.7143"  # (50,000 + 1,000) / 7
+
+
+def test_it_never_counts_another_users_entries(alice, bob):
+    natto = make_natto()
+    log_item(alice, natto, grams=20)
+    log_item(bob, natto, grams=300)
+    log_dose(bob, "vitamin_d_ug", 50000, "IU", day=DAY - timedelta(days=1))
+
+    rows = exported_days(alice)
+
+    assert [(row["day"], row["entries"], row["k2_mk7_ug"]) for row in rows] == [("2026-11-20", "1", "187.8")]
+    assert rows[0]["week_vitamin_d_iu_avg"] == "0"
+
+
+def test_days_summed_in_several_calls_read_as_in_one(alice):
+    for back in range(0, 30, 7):
+        log_dose(alice, "vitamin_d_ug", 50000, "IU", day=DAY - timedelta(days=back))
+    log_item(alice, make_natto(), grams=10, day=DAY - timedelta(days=12))
+
+    in_one = list(day_rows(alice))
+    in_calls_of_4 = list(day_rows(alice, days_per_call=4))
+
+    assert in_calls_of_4 == in_one
+    assert len(in_one) == 1 + 29
+    assert {row[DAY_HEADER.index("week_vitamin_d_iu_avg")] for row in in_one[1:]} == {"7142.8571"}
+
+
+def test_it_asks_the_history_for_at_most_366_days_at_a_time(alice):
+    log_dose(alice, "vitamin_d_ug", 1000, "IU", day=DAY - timedelta(days=799))
+    log_dose(alice, "vitamin_d_ug", 1000, "IU", day=DAY)
+
+    with mock.patch("tracker.export.day_history", wraps=history.day_history) as day_history:
+        rows = list(day_rows(alice))
+
+    spans = [(last - first).days + 1 for _, first, last in (call.args for call in day_history.call_args_list)]
+    assert spans == [366, 366, 68]
+    assert len(rows) == 1 + 800
+    assert rows[1][0] == "2024-09-12" and rows[-1][0] == "2026-11-20"
+
+
+def queries_for_days(user, **kw):
+    with CaptureQueriesContext(connection) as captured:
+        list(day_rows(user, **kw))
+    return len(captured)
+
+
+def test_the_days_cost_the_same_queries_for_a_week_or_a_year_and_more_only_per_call(alice):
+    Profile.objects.for_user(alice)  # made on first use: a write the first export would count
+    log_dose(alice, "vitamin_d_ug", 1000, "IU", day=DAY - timedelta(days=6))
+    log_dose(alice, "vitamin_d_ug", 1000, "IU", day=DAY)
+    a_week = queries_for_days(alice)
+    for back in range(0, 360, 3):
+        log_dose(alice, "k2_mk7_ug", 100, "ug", day=DAY - timedelta(days=back))
+    a_year = queries_for_days(alice)
+
+    assert a_year == a_week
+    # The first and last logged day, then the history's own queries for each call.
+    per_call = a_week - 1
+    assert queries_for_days(alice, days_per_call=100) == 1 + 4 * per_call
