@@ -8,7 +8,7 @@ from django.http import StreamingHttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from tracker.export import entry_rows
+from tracker.export import day_rows, entry_rows
 from tracker.models import Profile
 
 # Rows go out in pieces of about this many characters: a write per row would be slow to send.
@@ -19,6 +19,12 @@ PIECE_SIZE = 64 * 1024
 @require_GET
 def entries_csv(request):
     return _csv_download(request, "entries", entry_rows(request.user))
+
+
+@login_required
+@require_GET
+def days_csv(request):
+    return _csv_download(request, "days", day_rows(request.user))
 
 
 def _csv_download(request, what, rows):

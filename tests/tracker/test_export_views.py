@@ -5,6 +5,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.template.loader import render_to_string
 
 from tests.tracker.factories import DAY, log_dose, log_item, make_d3_softgel, make_natto
 from tracker.export_views import csv_pieces
@@ -13,6 +14,7 @@ from tracker.models import Entry, Profile
 pytestmark = pytest.mark.django_db
 
 ENTRIES_URL = "/history/export/entries.csv"
+DAYS_URL = "/history/export/days.csv"
 
 
 def csv_of(response):
@@ -105,10 +107,48 @@ def test_a_user_with_no_entries_gets_the_header_alone(alice_client):
     assert header.count("\n") == 1
 
 
+# Days
+
+
+def test_it_streams_the_days_as_a_csv_download_named_after_the_users_today(client, alice):
+    Profile.objects.filter(pk=Profile.objects.for_user(alice).pk).update(timezone="Pacific/Auckland")
+    client.force_login(alice)
+
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 11, 20, 20, 0, tzinfo=UTC)):
+        response = client.get(DAYS_URL)
+
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="tandem-days-2026-11-21.csv"'
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_days_csv_matches_the_database(alice_client, alice, bob):
+    natto, softgel = make_natto(), make_d3_softgel()
+    log_item(alice, natto, grams=20, day=DAY - timedelta(days=2), meal="dinner")
+    log_item(alice, softgel, units=1, day=DAY - timedelta(days=2), meal="dinner")
+    log_dose(alice, "vitamin_d_ug", 50000, "IU", day=DAY)
+    log_dose(bob, "vitamin_d_ug", 50000, "IU", day=DAY - timedelta(days=1))
+
+    rows = csv_of(alice_client.get(DAYS_URL))
+
+    assert [row["day"] for row in rows] == ["2026-11-18", "2026-11-19", "2026-11-20"]
+    for row in rows:
+        day_entries = Entry.objects.for_user(alice).filter(day=row["day"])
+        assert int(row["entries"]) == day_entries.count()
+        logged_vitamin_d_ug = sum(entry.nutrient_amounts().get("vitamin_d_ug") or 0 for entry in day_entries)
+        assert Decimal(row["vitamin_d_ug"]) == logged_vitamin_d_ug
+        assert Decimal(row["vitamin_d_iu"]) == logged_vitamin_d_ug * 40
+    assert [row["status"] for row in rows] == ["within", "no_target", "below"]
+    assert rows[0]["warnings"] == "no_fat_with_supplement"
+    assert rows[2]["warnings"] == "high_vitamin_d no_fat_with_supplement"
+
+
 # Access
 
 
-@pytest.mark.parametrize("url", [ENTRIES_URL])
+@pytest.mark.parametrize("url", [ENTRIES_URL, DAYS_URL])
 def test_it_needs_a_log_in(client, alice, url):
     log_item(alice, make_natto(), grams=20)
 
@@ -118,11 +158,22 @@ def test_it_needs_a_log_in(client, alice, url):
     assert response.url == f"/accounts/login/?next={url}"
 
 
-@pytest.mark.parametrize("url", [ENTRIES_URL])
+@pytest.mark.parametrize("url", [ENTRIES_URL, DAYS_URL])
 def test_it_answers_only_get(alice_client, url):
     assert alice_client.post(url).status_code == 405
     assert alice_client.put(url).status_code == 405
     assert alice_client.delete(url).status_code == 405
+
+
+# Links
+
+
+def test_the_history_page_links_offer_both_downloads():
+    html = render_to_string("tracker/history/_export_links.html")
+
+    assert f'href="{ENTRIES_URL}"' in html
+    assert f'href="{DAYS_URL}"' in html
+    assert "unknown, not zero" in html
 
 
 # Pieces
