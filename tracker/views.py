@@ -19,7 +19,8 @@ from tracker.forms import (
     item_json,
     matching_items,
 )
-from tracker.models import Entry, Meal, Profile
+from tracker.models import Entry, Meal, Profile, Routine
+from tracker.routines import open_doses
 from tracker.warnings import standing_warnings
 
 
@@ -46,6 +47,8 @@ def _day_page(request, profile, day):
         "previous_day": day - timedelta(days=1) if day > FIRST_DAY else None,
         "next_day": day + timedelta(days=1) if day < LAST_DAY else None,
         "standing_warnings": [w for w in standing_warnings(profile) if w.code not in day_codes],
+        "open_doses": open_doses(request.user, day),
+        "has_routines": Routine.objects.for_user(request.user).exists(),
         "first_day": FIRST_DAY,
         "last_day": LAST_DAY,
     }
