@@ -189,7 +189,7 @@ class RoutineRow:
 
     routine: Routine
     state: str  # one of STATES
-    next_due: date | None
+    next_due: date | None  # the next day whose dose is due and not logged yet
     adherence: Adherence
 
 
@@ -197,13 +197,22 @@ STATES = ("active", "paused", "not_started", "ended")
 
 
 def routine_rows(user, today):
-    """`user`'s routines with their state, next dose and adherence: three queries, however many routines."""
+    """`user`'s routines with their state, next open dose and adherence: three queries, however many routines."""
+    logged_today = Entry.objects.filter(routine=OuterRef("pk"), day=today)
     routines = list(
-        Routine.objects.for_user(user).select_related("item", "portion").prefetch_related("pauses")
+        Routine.objects.for_user(user)
+        .annotate(logged_today=Exists(logged_today))
+        .select_related("item", "portion")
+        .prefetch_related("pauses")
     )
     shares = adherence(routines, today)
     return [
-        RoutineRow(routine, routine_state(routine, today), next_due_day(routine, today), shares[routine.pk])
+        RoutineRow(
+            routine,
+            state=routine_state(routine, today),
+            next_due=next_due_day(routine, today + timedelta(days=1) if routine.logged_today else today),
+            adherence=shares[routine.pk],
+        )
         for routine in routines
     ]
 

@@ -379,3 +379,14 @@ def test_a_food_routine_logs_grams_through_the_entry_rules(alice):
     entry, _ = log_routine(routine, DAY)
 
     assert (entry.item, entry.basis_factor, entry.quantity_label) == (butter, Decimal("0.1"), "10 g")
+
+
+def test_once_todays_dose_is_logged_the_next_dose_is_the_next_due_day(alice):
+    daily = make_routine(alice, starts_on=DAY - timedelta(days=1))
+    weekly = make_routine(alice, frequency="interval", every_n_days=7, starts_on=DAY)
+    for routine in (daily, weekly):
+        log_by_hand(routine, DAY)
+
+    rows = routine_rows(alice, DAY)
+
+    assert [row.next_due for row in rows] == [DAY + timedelta(days=1), DAY + timedelta(days=7)]
