@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
+from foods.units import vitamin_d_iu_to_ug
 from tracker import guidance, warnings
 from tracker.days import WEEK, day_facts, guidance_for_totals, guidance_profile_for
 from tracker.models import Entry, Profile
@@ -43,6 +44,10 @@ class HistoryDay:
     @property
     def status(self):
         return self.guidance.status
+
+    @property
+    def week_vitamin_d_ug_avg(self):
+        return vitamin_d_iu_to_ug(self.week_vitamin_d_iu_avg)
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from tracker import history_views
+
+app_name = "history"
+urlpatterns = [
+    path("", history_views.index, name="index"),
+]
