@@ -146,9 +146,11 @@ def _get_entry_for_user(request, pk):
 
 
 def _save(entry, replacing=None):
-    """Save a new entry, or write it over the one it edits (same row, same creation time)."""
+    """Save a new entry, or write it over the one it edits (same row, creation time and routine)."""
     if replacing is not None:
         entry.pk, entry.created = replacing.pk, replacing.created
+        if entry.day == replacing.day:
+            entry.routine_id = replacing.routine_id
     with transaction.atomic():
         entry.save(force_update=replacing is not None)
 

@@ -6,7 +6,7 @@ import pytest
 from tests.factories import make_item
 from tests.tracker.factories import DAY, log_dose, log_item, make_d3_softgel, make_natto
 from tests.tracker.forms_html import field_value, selected
-from tracker.models import Entry
+from tracker.models import Entry, Routine
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +178,16 @@ def test_it_answers_only_get_and_post(alice_client, alice):
     assert alice_client.put(edit_url(entry)).status_code == 405
     assert alice_client.delete(edit_url(entry)).status_code == 405
     assert Entry.objects.exists()
+
+
+def test_a_dose_logged_by_a_routine_stays_that_routines_dose(alice_client, alice):
+    routine = Routine.objects.create(user=alice, dose_nutrient="vitamin_d_ug", quantity=5000, quantity_unit="IU",
+                                     meal="breakfast", starts_on=DAY)
+    entry = log_dose(alice, "vitamin_d_ug", 5000, "IU")
+    Entry.objects.filter(pk=entry.pk).update(routine=routine)
+
+    alice_client.post(edit_url(entry), {"dose_nutrient": "vitamin_d_ug", "dose_amount": "4000", "dose_unit": "IU",
+                                        "meal": "breakfast"})
+
+    entry.refresh_from_db()
+    assert (entry.quantity, entry.routine) == (Decimal(4000), routine)
