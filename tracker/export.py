@@ -26,7 +26,7 @@ NUTRIENT_CODES = [nutrient.code for nutrient in nutrients.NUTRIENTS]
 YOUR_DOSE = "your dose"
 DOSE = "dose"
 ZERO = Decimal(0)
-# Stored values have four decimal places; a product with a portion's factor has ten.
+# Stored values have four decimal places; times an entry's basis factor (six places) they have ten.
 PLACES = Decimal("0.0001")
 
 ENTRY_HEADER = [
