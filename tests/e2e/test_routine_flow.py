@@ -1,10 +1,13 @@
-"""A user saves a daily vitamin D routine, logs its dose from the day page with one click, and sees it counted."""
+"""
+A user saves a daily vitamin D routine, logs its dose from the day page with one click, and sees it counted:
+on the day, in the routine's adherence and in the history.
+"""
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.tracker.factories import make_d3_softgel
-from tracker.models import Entry, Routine
+from tracker.models import Entry, Profile, Routine
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -62,3 +65,9 @@ def test_a_user_saves_a_routine_and_logs_its_dose_with_one_click(page, log_in, a
     page.goto("/routines/")
     expect(routine_row(page).locator(".routine-adherence-7")).to_have_text("100% (1 of 1)")
     expect(routine_row(page).locator(".routine-next")).not_to_have_text("Today")  # today's dose is logged
+
+    page.goto("/history/")
+    today = page.locator(f'#history-table tr[data-day="{Profile.objects.for_user(alice).today()}"]')
+    expect(today).to_have_attribute("data-logged", "true")
+    expect(today.locator("td").first).to_have_text("5,000 IU")
+    expect(page.locator("#stat-logged")).to_have_text("1 of 30")
