@@ -14,9 +14,9 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from tracker.entries import dose_entry, item_entry
+from tracker.entries import entry_as_typed
 from tracker.models import Entry, Meal
 
 MEAL_ORDER = {meal: position for position, meal in enumerate(Meal.values)}
@@ -107,33 +107,24 @@ def copy_entries(*, user, from_day, to_day, meal=None, into_meal=None, preview=N
                 )
             if _already_there(user, to_day, plan.copies, since=preview.shown_at):
                 raise ValidationError("These entries were already copied.", code="already_copied")
-        return Entry.objects.bulk_create(plan.copies)
+        try:
+            with transaction.atomic():
+                return Entry.objects.bulk_create(plan.copies)
+        except IntegrityError:
+            # A routine's dose was logged for that day (in another tab) since the plan was made.
+            raise ValidationError(
+                "A routine's dose was logged meanwhile: look at the entries again before copying.", code="changed"
+            ) from None
 
 
 def copy_of(original, *, user, day, meal):
     """An unsaved copy of `original` on `day` in `meal`, checked as if its amount were typed again."""
-    when = {"day": day, "meal": meal, "time": original.time}
-    if original.is_dose:
-        copy = dose_entry(user=user, nutrient=original.dose_nutrient, amount=original.quantity,
-                          unit=original.quantity_unit, **when)
-    else:
-        copy = item_entry(user=user, item=original.item, **_amount_as_typed(original), **when)
+    copy = entry_as_typed(original, user=user, day=day, meal=meal, time=original.time)
     # The copy stands for the routine's dose only where the routine asks for one, so that the day's
     # scheduled doses count it as taken; elsewhere it is a plain entry.
     if original.routine_id is not None and original.routine.is_due_on(day):
         copy.routine = original.routine
     return copy
-
-
-def _amount_as_typed(entry):
-    """The keyword arguments of `item_entry` that say `entry`'s amount the way it was typed."""
-    if entry.quantity_unit == Entry.Unit.PORTION:
-        if entry.portion_id is None:
-            raise ValidationError({"portion": "The portion it was logged in has been deleted."})
-        return {"portion": entry.portion, "count": entry.quantity}
-    if entry.quantity_unit == Entry.Unit.GRAMS:
-        return {"grams": entry.quantity}
-    return {"units": entry.quantity}
 
 
 def _why_not(error):

@@ -93,18 +93,28 @@ def dose_entry(*, user, nutrient, amount, unit, **when):
     return Entry(user=user, dose_nutrient=nutrient, dose_amount=stored, quantity=quantity, quantity_unit=unit, **when)
 
 
+def entry_as_typed(amount, *, user, **when):
+    """An unsaved Entry for the amount an entry or a routine keeps as it was typed, checked by the rules again.
+
+    Copying an entry and logging a routine's dose go through here, so an item made private since or a
+    portion deleted since is refused with a message rather than copied.
+    """
+    if amount.is_dose:
+        return dose_entry(user=user, nutrient=amount.dose_nutrient, amount=amount.quantity,
+                          unit=amount.quantity_unit, **when)
+    if amount.quantity_unit == Entry.Unit.PORTION:
+        if amount.portion_id is None:
+            raise ValidationError({"portion": "The portion it was logged in has been deleted."})
+        typed = {"portion": amount.portion, "count": amount.quantity}
+    elif amount.quantity_unit == Entry.Unit.GRAMS:
+        typed = {"grams": amount.quantity}
+    else:
+        typed = {"units": amount.quantity}
+    return item_entry(user=user, item=amount.item, **typed, **when)
+
+
 def routine_entry(routine, day):
     """An unsaved Entry for the dose `routine` schedules on `day`, checked by the same rules as a typed one."""
-    when = {"day": day, "meal": routine.meal, "time": routine.time}
-    if routine.is_dose:
-        entry = dose_entry(user=routine.user, nutrient=routine.dose_nutrient, amount=routine.quantity,
-                           unit=routine.quantity_unit, **when)
-    else:
-        amount = {
-            Entry.Unit.GRAMS: {"grams": routine.quantity},
-            Entry.Unit.PORTION: {"portion": routine.portion, "count": routine.quantity},
-            Entry.Unit.UNITS: {"units": routine.quantity},
-        }[routine.quantity_unit]
-        entry = item_entry(user=routine.user, item=routine.item, **amount, **when)
+    entry = entry_as_typed(routine, user=routine.user, day=day, meal=routine.meal, time=routine.time)
     entry.routine = routine
     return entry

@@ -29,3 +29,10 @@ def test_no_template_loads_anything_from_another_site():
 def test_the_static_files_are_served(client, settings):
     response = client.get("/static/bootstrap/css/bootstrap.min.css")
     assert response.status_code == 200
+
+
+def test_a_logged_in_user_reaches_every_part_from_the_navigation_bar(alice_client):
+    html = alice_client.get("/day/").content.decode()
+
+    for path in ("/day/", "/history/", "/routines/", "/foods/", "/my-foods/", "/accounts/profile/"):
+        assert f'class="nav-link" href="{path}"' in html, path

@@ -398,3 +398,21 @@ def test_a_preview_sent_twice_at_once_is_copied_once(alice, natto):
 
     assert sorted(outcomes, key=str) == [1, "already_copied"]
     assert Entry.objects.on(TO_DAY).count() == 1
+
+
+def test_a_routine_dose_logged_in_another_tab_while_copying_refuses_the_copy(alice):
+    routine = make_routine(alice, make_d3_softgel())
+    log_routine(routine, FROM_DAY)
+
+    def plan_then_other_tab_logs(**kwargs):
+        plan = plan_copy(**kwargs)
+        log_routine(routine, TO_DAY)
+        return plan
+
+    with mock.patch("tracker.copying.plan_copy", side_effect=plan_then_other_tab_logs):
+        with pytest.raises(ValidationError) as refused:
+            copy_entries(user=alice, from_day=FROM_DAY, to_day=TO_DAY)
+
+    assert refused.value.code == "changed"
+    # The stand-in for the other tab ran inside the copy's transaction, so it was rolled back with it.
+    assert not Entry.objects.on(TO_DAY).exists()
