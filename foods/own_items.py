@@ -152,7 +152,7 @@ def own_item_delete(request, pk):
             return redirect("own_items:edit", pk=item.pk)
         messages.success(request, f"Deleted “{item.name}”.")
         return redirect("own_items:list")
-    ctx = {"item": item, "entry_count": item.entries.count()}
+    ctx = {"item": item, "entry_count": item.entries.count(), "routine_count": item.routines.count()}
     return render(request, "foods/own_item_confirm_delete.html", ctx)
 
 
@@ -168,6 +168,11 @@ def _save_form(request, form):
 
 
 def _cannot_delete_message(item):
+    if not item.entries.exists() and item.routines.exists():
+        return (
+            f"“{item.name}” is in one of your routines, so it cannot be deleted. "
+            f"Delete or change that routine first (your logged days keep what they counted)."
+        )
     return (
         f"“{item.name}” is in your log, so it cannot be deleted: your past days still count it. "
         f"You can edit it instead, e.g. correct its values or rename it."

@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 from unittest import mock
 
@@ -11,7 +12,7 @@ from foods.models import Item, NutrientValue, Portion, Source
 from foods.own_items import own_item_save
 from tests.factories import make_category, make_item
 from tests.tracker.factories import log_item
-from tracker.models import Entry
+from tracker.models import Entry, Routine
 
 pytestmark = pytest.mark.django_db
 
@@ -384,6 +385,20 @@ def test_a_logged_item_cannot_be_deleted_and_editing_is_suggested(logged_in, ali
     assert any("cannot be deleted" in text and "edit it" in text for text in message_texts(response))
     assert Item.objects.filter(pk=item.pk).exists()
     assert Entry.objects.filter(item=item).count() == 1
+
+
+def test_an_item_in_a_routine_cannot_be_deleted_and_the_routine_is_named(logged_in, alice):
+    item = make_own_bar(alice)
+    Routine.objects.create(user=alice, item=item, quantity=50, quantity_unit="g", meal="breakfast",
+                           starts_on=date(2026, 11, 1))
+
+    page = logged_in.get(delete_url(item))
+    response = logged_in.post(delete_url(item))
+
+    assert "is in 1 of your routines" in page.content.decode()
+    assert f'action="{delete_url(item)}"' not in page.content.decode()
+    assert any("in one of your routines" in text for text in message_texts(response))
+    assert Item.objects.filter(pk=item.pk).exists()
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
