@@ -7,6 +7,7 @@ import math
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from foods import nutrients
 from foods.models import Item
@@ -118,3 +119,13 @@ def routine_entry(routine, day):
     entry = entry_as_typed(routine, user=routine.user, day=day, meal=routine.meal, time=routine.time)
     entry.routine = routine
     return entry
+
+
+def save_entry(entry, replacing=None):
+    """Save a new entry, or write it over the one it edits (same row, creation time and, on its day, routine)."""
+    if replacing is not None:
+        entry.pk, entry.created = replacing.pk, replacing.created
+        if entry.day == replacing.day:
+            entry.routine_id = replacing.routine_id
+    with transaction.atomic():
+        entry.save(force_update=replacing is not None)

@@ -3,6 +3,8 @@ The intake log and its guidance: each user's profile, the guidance profiles (dat
 admin) and the entries people log. The rules that read them live in `tracker/guidance.py`.
 """
 
+import hashlib
+import secrets
 import zoneinfo
 from datetime import timedelta
 from decimal import Decimal
@@ -424,3 +426,52 @@ class RoutinePause(models.Model):
 
     def covers(self, day):
         return self.first_day <= day and (self.last_day is None or day <= self.last_day)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+
+class ApiToken(models.Model):
+    """
+    A key for the JSON API, sent as `Authorization: Bearer <key>`.
+
+    Only a SHA-256 digest of the key is stored, as Django stores passwords hashed: a leaked database
+    does not leak working keys. The key itself is shown once, when it is made.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True, help_text="Where you use it, to tell tokens apart.")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="The key's first characters, to recognise it.")
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.name or 'API token'})"
+
+    @staticmethod
+    def digest_of(key):
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name=""):
+        """A new token for `user`, and its key (the only time the key is known)."""
+        key = secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, digest=cls.digest_of(key), prefix=key[:8])
+        return token, key
+
+    @classmethod
+    def user_for_key(cls, key):
+        """The user whose token has this key, or None; notes when the token was last used."""
+        token = cls.objects.select_related("user").filter(digest=cls.digest_of(key), user__is_active=True).first()
+        if token is None:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used=timezone.now())
+        return token.user

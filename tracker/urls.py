@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from tracker.api.main import api
+
 urlpatterns = [
     path("", login_not_required(TemplateView.as_view(template_name="home.html")), name="home"),
     path("foods/", include("foods.urls")),
@@ -12,6 +14,7 @@ urlpatterns = [
     path("history/", include("tracker.history_urls")),
     path("history/export/", include("tracker.export_urls")),
     path("my-foods/", include("foods.own_item_urls")),
+    path("api/v1/", api.urls),
     path("accounts/", include("tracker.account_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from foods.models import Item
 from tracker.converters import FIRST_DAY, LAST_DAY, parse_day
 from tracker.days import summarize_day
+from tracker.entries import save_entry
 from tracker.forms import (
     DoseEntryForm,
     FoodEntryForm,
@@ -90,7 +90,7 @@ def _add_entry(request, day, form_class, what):
     initial = {"meal": meal if meal in Meal.values else Meal.BREAKFAST}
     form = form_class(data, initial=initial, user=request.user, day=day, query=request.GET.get("q", ""))
     if form.is_valid():
-        _save(form.entry)
+        save_entry(form.entry)
         messages.success(request, f"Logged {_described(form.entry)}.")
         return redirect(_day_url(form.entry))
     ctx = {"form": form, "day": day, "what": what, "entry": None}
@@ -112,7 +112,7 @@ def edit_entry(request, pk):
     initial = form_class.initial_from(entry)
     form = form_class(data, initial=initial, user=request.user, day=entry.day, query=request.GET.get("q", ""))
     if form.is_valid():
-        _save(form.entry, replacing=entry)
+        save_entry(form.entry, replacing=entry)
         messages.success(request, f"Saved {_described(form.entry)}.")
         return redirect(_day_url(form.entry))
     what = "dose" if entry.is_dose else entry.item.kind
@@ -143,16 +143,6 @@ def item_search(request):
 def _get_entry_for_user(request, pk):
     queryset = Entry.objects.for_user(request.user).select_related("item", "portion")
     return get_object_or_404(queryset, pk=pk)
-
-
-def _save(entry, replacing=None):
-    """Save a new entry, or write it over the one it edits (same row, creation time and routine)."""
-    if replacing is not None:
-        entry.pk, entry.created = replacing.pk, replacing.created
-        if entry.day == replacing.day:
-            entry.routine_id = replacing.routine_id
-    with transaction.atomic():
-        entry.save(force_update=replacing is not None)
 
 
 def _described(entry):
