@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
-from tracker.models import GuidanceProfile, Profile
+from tracker.models import ApiToken, GuidanceProfile, Profile
 
 HEALTH_FLAGS = ("takes_warfarin", "kidney_disease", "pregnant", "is_child")
 
@@ -72,3 +72,14 @@ class ProfileForm(forms.ModelForm):
 
     def setting_fields(self):
         return [self[name] for name in self.Meta.fields if name not in HEALTH_FLAGS]
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ("name",)
+        labels = {"name": "Token name"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True

@@ -3,11 +3,15 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.db import IntegrityError, transaction
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
-from tracker.account_forms import ProfileForm, SignupForm
-from tracker.models import Profile
+from tracker.account_forms import ApiTokenForm, ProfileForm, SignupForm
+from tracker.models import ApiToken, Profile
+
+# The session key under which a new token's key waits for the one page that shows it.
+NEW_TOKEN_KEY = "new_api_token"
 
 
 @login_not_required
@@ -37,9 +41,56 @@ def _create_account(form):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     data = request.POST if request.method == "POST" else None
-    form = ProfileForm(data, instance=Profile.objects.for_user(request.user))
+    user_profile = Profile.objects.for_user(request.user)
+    timezone = user_profile.timezone  # the saved one: the form may hold one it refuses
+    form = ProfileForm(data, instance=user_profile)
     if form.is_valid():
         form.save()
         messages.success(request, "Your settings are saved.")
         return redirect("profile")
-    return render(request, "tracker/profile.html", {"form": form})
+    ctx = {
+        "form": form,
+        "tokens": ApiToken.objects.for_user(request.user),
+        "token_form": ApiTokenForm(),
+        "timezone": timezone,
+    }
+    return render(request, "tracker/profile.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_token_create(request):
+    form = ApiTokenForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        token, key = ApiToken.issue(request.user, name=form.cleaned_data["name"])
+        request.session[NEW_TOKEN_KEY] = {"id": token.pk, "key": key}
+        return redirect("api_token_created")
+    return render(request, "tracker/api_tokens/token_form.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_GET
+def api_token_created(request):
+    """The one page that shows a new token's key: only its digest is stored, so it cannot be shown again."""
+    new = request.session.pop(NEW_TOKEN_KEY, None)
+    token = ApiToken.objects.for_user(request.user).filter(pk=new["id"]).first() if new else None
+    if token is None:
+        messages.info(request, "A token's key is shown only once, when it is made. Revoke it and make a new one.")
+        return redirect("profile")
+    return render(request, "tracker/api_tokens/token_created.html", {"token": token, "key": new["key"]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_token_revoke(request, pk):
+    token = _get_token_for_user(request, pk)
+    if request.method == "POST":
+        token.delete()
+        messages.success(request, f"Revoked the token {token}. Programs using it can no longer reach your data.")
+        return redirect("profile")
+    return render(request, "tracker/api_tokens/token_confirm_revoke.html", {"token": token})
+
+
+def _get_token_for_user(request, pk):
+    return get_object_or_404(ApiToken.objects.for_user(request.user), pk=pk)

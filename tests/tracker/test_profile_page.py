@@ -45,8 +45,8 @@ def test_it_shows_the_defaults_with_clinical_table_selected(client, alice, djang
     client.force_login(alice)
 
     # session, user, profile, the default guidance profile, the options, crispy's check that there are some,
-    # and the standing notices of base.html
-    with django_assert_num_queries(7):
+    # the API tokens, and the standing notices of base.html
+    with django_assert_num_queries(8):
         response = client.get(URL)
 
     assert response.status_code == 200
