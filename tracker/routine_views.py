@@ -32,8 +32,7 @@ def routine_list(request):
 def routine_create(request):
     form_class = ROUTINE_FORMS.get(request.GET.get("what"), SupplementRoutineForm)
     initial = {"meal": Meal.BREAKFAST, "frequency": Routine.Frequency.DAILY, "starts_on": _today(request)}
-    data = request.POST if request.method == "POST" else None
-    form = form_class(data, initial=initial, user=request.user, query=request.GET.get("q", ""))
+    form = _routine_form(request, form_class, initial)
     if form.is_valid():
         form.routine.save()
         messages.success(request, f"Saved your routine: {_described(form.routine)}.")
@@ -47,9 +46,7 @@ def routine_create(request):
 def routine_edit(request, pk):
     routine = _get_routine_for_user(request, pk)
     form_class = routine_form_class_for(routine)
-    data = request.POST if request.method == "POST" else None
-    initial = form_class.initial_from(routine)
-    form = form_class(data, initial=initial, user=request.user, query=request.GET.get("q", ""))
+    form = _routine_form(request, form_class, form_class.initial_from(routine))
     if form.is_valid():
         edited = form.routine
         edited.pk, edited.created = routine.pk, routine.created
@@ -62,32 +59,20 @@ def routine_edit(request, pk):
 @login_required
 @require_POST
 def routine_pause(request, pk):
-    routine = _get_routine_for_user(request, pk)
-    pause_routine(routine, _today(request))
-    messages.success(request, f"Paused {routine.label}: no dose is due until you resume it.")
-    return redirect("routines:list")
+    return _change_from_today(request, pk, pause_routine, "Paused {label}: no dose is due until you resume it.")
 
 
 @login_required
 @require_POST
 def routine_resume(request, pk):
-    routine = _get_routine_for_user(request, pk)
-    resume_routine(routine, _today(request))
-    messages.success(request, f"Resumed {routine.label}: its doses are due again from today.")
-    return redirect("routines:list")
+    return _change_from_today(request, pk, resume_routine, "Resumed {label}: its doses are due again from today.")
 
 
 @login_required
 @require_POST
 def routine_end(request, pk):
-    routine = _get_routine_for_user(request, pk)
-    try:
-        end_routine(routine, _today(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("routines:list")
-    messages.success(request, f"Ended {routine.label}: today is its last day. What it logged stays in your log.")
-    return redirect("routines:list")
+    done = "Ended {label}: today is its last day. What it logged stays in your log."
+    return _change_from_today(request, pk, end_routine, done)
 
 
 @login_required
@@ -127,6 +112,27 @@ def routine_log_all(request, day):
     if not logged.entries and not logged.refused:
         messages.info(request, "Every dose scheduled on this day was already logged.")
     return redirect("tracker:day", day=day)
+
+
+def _routine_form(request, form_class, initial):
+    """A routine form bound to what was posted, else showing `initial`; ?q= searches its items."""
+    data = request.POST if request.method == "POST" else None
+    return form_class(data, initial=initial, user=request.user, query=request.GET.get("q", ""))
+
+
+def _change_from_today(request, pk, change, done):
+    """
+    Pause, resume or end (`change`) the user's routine `pk` from their today, then back to the routines:
+    `done` says what happened (its {label} filled in), or the message of the ValidationError says why not.
+    """
+    routine = _get_routine_for_user(request, pk)
+    try:
+        change(routine, _today(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done.format(label=routine.label))
+    return redirect("routines:list")
 
 
 def _get_routine_for_user(request, pk):
