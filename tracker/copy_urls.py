@@ -1,6 +1,5 @@
 from django.urls import path
 
-import tracker.day_urls  # noqa: F401  registers the "day" path converter
 from tracker import copy_views
 
 app_name = "copy"

@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from tracker import views
-from tracker.converters import DayConverter
-
-register_converter(DayConverter, "day")
 
 app_name = "tracker"
 urlpatterns = [

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from tracker import day_urls  # noqa: F401  registers the "day" path converter
 from tracker import routine_views as views
 
 app_name = "routines"

@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import TemplateView
 
 from tracker.api.main import api
+from tracker.converters import DayConverter
+
+# <day:day> in the day, copy and routine URLs: registered once, here, before the includes below read it.
+register_converter(DayConverter, "day")
 
 urlpatterns = [
     path("", login_not_required(TemplateView.as_view(template_name="home.html")), name="home"),
