@@ -39,7 +39,7 @@ def test_it_logs_a_count_of_a_portion(alice_api):
 
     assert response.status_code == 201
     assert (response.json()["count"], response.json()["portion_id"], response.json()["time"]) == (2, portion.pk,
-                                                                                                "12:30:00")
+                                                                                                "12:30")
 
 
 def test_it_logs_units_of_a_supplement(alice_api):
@@ -132,6 +132,25 @@ def test_it_refuses_malformed_dates(alice_api, date):
 
     assert response.status_code == 400
     assert error_fields(response) == ["date"]
+
+
+def test_a_time_keeps_its_seconds_when_it_has_some(alice_api):
+    response = alice_api.post("/entries", {"date": DATE, "meal": "lunch", "time": "12:30:15",
+                                           "dose": {"nutrient": "vitamin_d", "amount": 5, "unit": "IU"}})
+
+    assert response.status_code == 201
+    assert response.json()["time"] == "12:30:15"
+    assert str(Entry.objects.get().time) == "12:30:15"
+
+
+@pytest.mark.parametrize("time", ["00:00:00Z", "08:30+02:00", "24:00", "8:30", "08:30:00.5", "noon", 830])
+def test_it_refuses_a_time_that_is_not_hh_mm_on_the_users_clock(alice_api, time):
+    response = alice_api.post("/entries", {"date": DATE, "meal": "lunch", "time": time,
+                                           "dose": {"nutrient": "vitamin_d", "amount": 5, "unit": "IU"}})
+
+    assert response.status_code == 400
+    assert error_fields(response) == ["time"]
+    assert not Entry.objects.exists()
 
 
 def test_it_lists_one_days_entries_of_the_caller_only(alice_api, alice, bob):

@@ -36,7 +36,7 @@ class TokenOut(Schema):
     token: str
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut},
+@router.post("/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut},
              summary="Trade a username and password for a token")
 def issue_token(request, credentials: Credentials):
     user = authenticate(request, username=credentials.username, password=credentials.password)

@@ -7,18 +7,20 @@ and goes through tracker.entries, the rules the pages use.
 """
 
 import datetime
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from foods import nutrients
 from foods.catalog_search import MAX_ID
 from foods.models import Item, Portion
 from tracker.api.auth import caller
-from tracker.api.errors import ERRORS, ErrorOut
+from tracker.api.errors import ERRORS
 from tracker.converters import FIRST_DAY, LAST_DAY
 from tracker.entries import dose_entry, item_entry, save_entry
 from tracker.models import Entry
@@ -40,6 +42,25 @@ AMOUNT_FIELDS = ("grams", "portion_id", "count", "units", "dose")
 
 Id = Field(..., ge=1, le=MAX_ID)
 MealName = Literal["breakfast", "lunch", "dinner", "snack"]
+CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+
+
+def _clock_time(value):
+    if isinstance(value, datetime.time) and value.tzinfo is None:
+        return value
+    if isinstance(value, str) and re.fullmatch(CLOCK_TIME, value):
+        return datetime.time.fromisoformat(value)
+    raise ValueError("Give the time of day as HH:MM, without a time zone: the day's own time zone is yours.")
+
+
+# A time of day on the user's clock, "08:30" ("08:30:15" with seconds). Not JSON Schema's "time" format,
+# which demands a UTC offset that a wall-clock time in the user's own time zone does not have.
+ClockTime = Annotated[
+    datetime.time,
+    BeforeValidator(_clock_time),
+    PlainSerializer(lambda value: value.isoformat("seconds" if value.second else "minutes")),
+    WithJsonSchema({"type": "string", "pattern": CLOCK_TIME, "examples": ["08:30"]}),
+]
 
 
 class DoseIn(Schema):
@@ -59,13 +80,13 @@ class AmountIn(Schema):
 
 class EntryIn(AmountIn):
     date: datetime.date
-    time: datetime.time | None = None
+    time: ClockTime | None = None
     meal: MealName
 
 
 class EntryPatch(AmountIn):
     date: datetime.date | None = None
-    time: datetime.time | None = None
+    time: ClockTime | None = None
     meal: MealName | None = None
 
 
@@ -78,7 +99,7 @@ class DoseOut(Schema):
 class EntryOut(Schema):
     id: int
     date: datetime.date
-    time: datetime.time | None
+    time: ClockTime | None
     meal: MealName
     label: str = Field(description="The item's name, or the dose's nutrient.")
     item_id: int | None
@@ -219,7 +240,7 @@ def update_entry(request, entry_id: int, payload: EntryPatch):
     return entry_json(_get_entry_for_user(request, entry_id))
 
 
-@router.delete("/entries/{entry_id}", response={204: None, 401: ErrorOut, 404: ErrorOut}, summary="Delete an entry")
+@router.delete("/entries/{entry_id}", response={204: None, **ERRORS}, summary="Delete an entry")
 def delete_entry(request, entry_id: int):
     _get_entry_for_user(request, entry_id).delete()
     return Status(204, None)
