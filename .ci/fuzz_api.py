@@ -1,0 +1,172 @@
+"""
+Fuzz the JSON API with schemathesis against a live server, as CI does after the tests.
+
+    .venv/bin/python .ci/fuzz_api.py            # PostgreSQL, database tandem_fuzz (dropped and made anew)
+    .venv/bin/python .ci/fuzz_api.py --database-url sqlite:///
+    .venv/bin/python .ci/fuzz_api.py --max-examples 10 --seed 7
+
+It migrates a fresh database, loads the seed catalog, makes a user, serves the app with gunicorn on a
+free local port, logs a few entries through the API so that ids exist, then runs schemathesis on the
+generated schema with that user's token. It fails (exit code not 0) on any 5xx response or any response
+the schema does not describe, and stops the server and removes the database whatever happens.
+"""
+
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tandem_fuzz"
+USERNAME, PASSWORD = "fuzz", "fuzz-horse-battery-staple"
+# Every check that a response matches what the schema says: no 5xx, a declared status code and
+# content type, and a body valid against the schema of its status.
+CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+
+CLIENT_ERROR = re.compile(r"(Bad Request|Unauthorized|Forbidden|Not Found|Method Not Allowed|Conflict): /")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--max-examples", type=int, default=30, help="test cases per operation and phase")
+    parser.add_argument("--seed", type=int, default=20261120, help="the same seed fuzzes with the same inputs")
+    # One worker: several threads compiling at once trip CPython 3.11.7's "AST constructor recursion depth
+    # mismatch" (python/cpython#106905) inside schemathesis, an error of the fuzzer rather than of the API.
+    parser.add_argument("--workers", type=int, default=1)
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    database_url, remove_database = fresh_database(args.database_url)
+    try:
+        return fuzz(database_url, args)
+    finally:
+        remove_database()
+
+
+def fuzz(database_url, args):
+    env = os.environ | {"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "tracker.settings"}
+    manage("migrate", "--no-input", "-v", "0", env=env)
+    manage("load_catalog", env=env)
+    manage("shell", "-c", f"from django.contrib.auth.models import User; User.objects.create_user({USERNAME!r}, "
+                          f"password={PASSWORD!r})", env=env)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/api/v1"
+    with tempfile.TemporaryFile() as server_log:
+        server = subprocess.Popen(
+            # Request lines up to gunicorn's largest limit, as behind nginx: a `q` of 200 four-byte characters,
+            # percent-encoded, is longer than its default 4094 bytes, and the 414 would be gunicorn's, not ours.
+            [BIN / "gunicorn", "tracker.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60",
+             "--limit-request-line", "8190", "--no-control-socket"],
+            cwd=REPO, env=env, stdout=server_log, stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_serving(f"{base}/openapi.json", server)
+            key = log_a_few_entries(base)
+            fuzzed = subprocess.run([
+                BIN / "st", "run", f"{base}/openapi.json",
+                "--header", f"Authorization: Bearer {key}",
+                "--checks", CHECKS,
+                "--max-examples", str(args.max_examples),
+                "--seed", str(args.seed),
+                "--workers", str(args.workers),
+                "--generation-database", "none",
+                "--no-color",
+            ], cwd=REPO)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        if fuzzed.returncode:
+            print_server_errors(server_log)
+    return fuzzed.returncode
+
+
+def fresh_database(url):
+    """Make the fuzz database anew; return (url to use, function that removes it)."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        directory = tempfile.TemporaryDirectory(prefix="tandem_fuzz_")
+        return f"sqlite:///{Path(directory.name) / 'fuzz.sqlite3'}", directory.cleanup
+    name = parts.path.lstrip("/")
+    if not name.endswith("_fuzz"):
+        sys.exit(f"Refusing to drop and recreate {name!r}: a fuzz database's name ends with _fuzz.")
+    import psycopg
+
+    admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+
+    def run(sql):
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(sql)
+
+    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    run(f'CREATE DATABASE "{name}"')
+    return url, lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(*args, env):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, check=True)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_serving(url, server, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"The server stopped before it served (exit code {server.returncode}).")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"The server did not answer {url} within {timeout} s.")
+
+
+def log_a_few_entries(base):
+    """The user's token, after logging a food, a supplement and a dose through the API."""
+    key = call(f"{base}/token", {"username": USERNAME, "password": PASSWORD})["token"]
+    natto = call(f"{base}/foods?q=natto&limit=1", key=key)[0]
+    supplement = call(f"{base}/foods?kind=supplement&limit=1", key=key)[0]
+    when = {"date": "2026-11-20", "meal": "breakfast"}
+    call(f"{base}/entries", {**when, "item_id": natto["id"], "grams": 50}, key=key)
+    call(f"{base}/entries", {**when, "item_id": supplement["id"], "units": 1}, key=key)
+    call(f"{base}/entries", {**when, "dose": {"nutrient": "vitamin_d", "amount": 2000, "unit": "IU"}}, key=key)
+    return key
+
+
+def call(url, body=None, key=None):
+    headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {key}"} if key else {})
+    data = None if body is None else json.dumps(body).encode()
+    with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers), timeout=10) as response:
+        return json.load(response)
+
+
+def print_server_errors(server_log):
+    """The server's log without the line Django writes for each 4xx: what is left shows the 5xx tracebacks."""
+    server_log.seek(0)
+    lines = server_log.read().decode(errors="replace").splitlines()
+    print("\n== The server's log, 4xx lines left out")
+    print("\n".join(line for line in lines if not CLIENT_ERROR.match(line))[-20000:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
