@@ -1,4 +1,3 @@
-import html as html_entities
 import re
 from datetime import UTC, datetime, timedelta
 from unittest import mock
@@ -10,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import make_item
 from tests.tracker.factories import DAY, log_dose, log_item, make_d3_softgel, make_natto
 from tests.tracker.forms_html import field_value, selected
+from tests.tracker.pages import element, html_of, text
 from tracker.entries import routine_entry
 from tracker.models import Entry, Profile, Routine
 
@@ -17,21 +17,6 @@ pytestmark = pytest.mark.django_db
 
 FROM_DAY = DAY - timedelta(days=1)  # Thursday 19 November 2026
 URL = f"/day/{DAY}/copy/"
-
-
-def html_of(response):
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def element(html, element_id):
-    found = re.search(rf'<(\w+)[^>]*\bid="{element_id}"[^>]*>.*?</\1>', html, re.S)
-    assert found, f"no element #{element_id}"
-    return found.group(0)
-
-
-def text(fragment):
-    return " ".join(html_entities.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 def rows_to_add(html):

@@ -1,4 +1,3 @@
-import html as html_entities
 import re
 from datetime import UTC, datetime, timedelta
 from unittest import mock
@@ -10,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_item
 from tests.tracker.factories import DAY, log_dose, log_item, make_d3_softgel, make_natto
+from tests.tracker.pages import element, html_of, text
 from tracker.models import GuidanceProfile, Profile
 
 pytestmark = pytest.mark.django_db
@@ -24,26 +24,10 @@ def alice_client(client, alice):
     return client
 
 
-def html_of(response):
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def element(html, element_id):
-    """The opening tag and text of the element with this id, up to its closing tag."""
-    found = re.search(rf'<(\w+)[^>]*\bid="{element_id}"[^>]*>.*?</\1>', html, re.S)
-    assert found, f"no element #{element_id}"
-    return found.group(0)
-
-
 def opening_tag(html, element_id):
     found = re.search(rf'<\w+[^>]*\bid="{element_id}"[^>]*>', html)
     assert found, f"no element #{element_id}"
     return found.group(0)
-
-
-def text(fragment):
-    return " ".join(html_entities.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 def data_values(html, attribute):

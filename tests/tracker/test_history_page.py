@@ -1,4 +1,3 @@
-import html as html_entities
 import re
 from datetime import UTC, datetime, timedelta
 from unittest import mock
@@ -9,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_item
 from tests.tracker.factories import DAY, log_dose, log_item, make_d3_softgel, make_natto
+from tests.tracker.pages import element, html_of, text
 from tracker.models import Profile
 
 pytestmark = pytest.mark.django_db
@@ -21,21 +21,6 @@ def today_is_day():
     """Every request of these tests happens at noon (UTC) on DAY."""
     with mock.patch("django.utils.timezone.now", return_value=datetime(DAY.year, DAY.month, DAY.day, 12, tzinfo=UTC)):
         yield
-
-
-def html_of(response):
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def element(html, element_id):
-    found = re.search(rf'<(\w+)[^>]*\bid="{element_id}"[^>]*>.*?</\1>', html, re.S)
-    assert found, f"no element #{element_id}"
-    return found.group(0)
-
-
-def text(fragment):
-    return " ".join(html_entities.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 def rows(html):

@@ -1,6 +1,5 @@
 """The routines page, /routines/: each routine with its schedule, state, next dose and adherence."""
 
-import html as html_entities
 import re
 from datetime import UTC, datetime, timedelta
 from unittest import mock
@@ -10,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.tracker.factories import DAY, make_d3_softgel
+from tests.tracker.pages import text
 from tests.tracker.routine_factories import make_product_routine, make_routine, pause
 from tracker.models import Profile
 from tracker.routines import log_routine
@@ -35,7 +35,7 @@ def row(html, routine):
 
 def cell(row_html, css_class):
     found = re.search(rf'<td[^>]*class="[^"]*\b{css_class}\b[^"]*"[^>]*>(.*?)</td>', row_html, re.S)
-    return " ".join(html_entities.unescape(re.sub(r"<[^>]+>", " ", found.group(1))).split())
+    return text(found.group(1))
 
 
 def page(client):
