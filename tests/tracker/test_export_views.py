@@ -25,26 +25,33 @@ def csv_of(response):
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
-# Entries
+# Both downloads
 
 
-def test_it_streams_the_entries_as_a_csv_download_named_after_the_users_today(client, alice):
+@pytest.mark.parametrize(
+    ("url", "filename"), [(ENTRIES_URL, "tandem-entries-2026-11-21.csv"), (DAYS_URL, "tandem-days-2026-11-21.csv")]
+)
+def test_it_streams_a_csv_download_named_after_the_users_today(client, alice, url, filename):
     # 20:00 UTC on 20 November is already 21 November in Auckland (NZDT, UTC+13).
     Profile.objects.filter(pk=Profile.objects.for_user(alice).pk).update(timezone="Pacific/Auckland")
     client.force_login(alice)
 
     with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 11, 20, 20, 0, tzinfo=UTC)):
-        response = client.get(ENTRIES_URL)
+        response = client.get(url)
 
     assert response.status_code == 200
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="tandem-entries-2026-11-21.csv"'
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
 
 
-def test_no_cache_keeps_a_copy(alice_client):
-    cache_control = {part.strip() for part in alice_client.get(ENTRIES_URL)["Cache-Control"].split(",")}
+@pytest.mark.parametrize("url", [ENTRIES_URL, DAYS_URL])
+def test_no_cache_keeps_a_copy(alice_client, url):
+    cache_control = {part.strip() for part in alice_client.get(url)["Cache-Control"].split(",")}
     assert {"private", "no-store"} <= cache_control
+
+
+# Entries
 
 
 def test_the_entries_csv_matches_the_database(alice_client, alice):
@@ -108,20 +115,6 @@ def test_a_user_with_no_entries_gets_the_header_alone(alice_client):
 
 
 # Days
-
-
-def test_it_streams_the_days_as_a_csv_download_named_after_the_users_today(client, alice):
-    Profile.objects.filter(pk=Profile.objects.for_user(alice).pk).update(timezone="Pacific/Auckland")
-    client.force_login(alice)
-
-    with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 11, 20, 20, 0, tzinfo=UTC)):
-        response = client.get(DAYS_URL)
-
-    assert response.status_code == 200
-    assert response.streaming
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="tandem-days-2026-11-21.csv"'
-    assert "no-store" in response["Cache-Control"]
 
 
 def test_the_days_csv_matches_the_database(alice_client, alice, bob):
