@@ -75,7 +75,7 @@ def fuzz(database_url, args):
             wait_until_serving(f"{base}/openapi.json", server)
             key = log_a_few_entries(base)
             fuzzed = subprocess.run([
-                BIN / "st", "run", f"{base}/openapi.json",
+                BIN / "st", "--config-file", REPO / ".ci" / "schemathesis.toml", "run", f"{base}/openapi.json",
                 "--header", f"Authorization: Bearer {key}",
                 "--checks", CHECKS,
                 "--max-examples", str(args.max_examples),
