@@ -6,17 +6,24 @@ What every benchmark needs: a database of its own and Django set up on it.
     ...
     remove()
 
-The project's own db.sqlite3 is never touched.
+The project's own db.sqlite3 is never touched. A benchmark of pages also finds here the baseline they are
+measured against, entries saved in bulk, and timed requests that count their queries.
 """
 
 import os
 import statistics
 import sys
 import tempfile
+import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
+BASELINE_PATH = "/bench/ok/"
+
+# The URLconf of setup_django(url, with_baseline=True): the app's URLs and the baseline view.
+urlpatterns = []
 
 
 def prepare_database(url, prefix="bench"):
@@ -51,20 +58,83 @@ def prepare_database(url, prefix="bench"):
     sys.exit(f"Unsupported database URL {url!r}: use postgres://... or sqlite:///...")
 
 
-def setup_django(url, urlconf=None):
-    """Point Django at `url` (and optionally a bench URLconf), set it up and migrate."""
+def setup_django(url, with_baseline=False):
+    """
+    Point Django at `url`, set it up and migrate. `with_baseline` also serves the baseline view at
+    BASELINE_PATH beside the app's URLs.
+    """
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "tracker.settings"
     sys.path.insert(0, str(REPO))
     import django
     from django.conf import settings
 
-    if urlconf:
-        settings.ROOT_URLCONF = urlconf
+    if with_baseline:
+        settings.ROOT_URLCONF = __name__
     django.setup()
+    if with_baseline:
+        from django.contrib.auth.decorators import login_required
+        from django.urls import include, path
+
+        baseline = path(BASELINE_PATH.lstrip("/"), login_required(baseline_view))
+        urlpatterns.extend([baseline, path("", include("tracker.urls"))])
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def baseline_view(request):
+    """What a page is measured against: a view that returns "ok" behind the same middleware, session and log-in."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok")
+
+
+def log_days(first_day, last_day, entries_of):
+    """Save the entries `entries_of(day)` makes, unsaved, for each day from `first_day` to `last_day`; how many."""
+    from tracker.models import Entry
+
+    batch, count = [], 0
+    day = first_day
+    while day <= last_day:
+        batch.extend(entries_of(day))
+        if len(batch) >= 5000:
+            Entry.objects.bulk_create(batch)
+            count, batch = count + len(batch), []
+        day += timedelta(days=1)
+    Entry.objects.bulk_create(batch)
+    return count + len(batch)
+
+
+def logged_in_client(user):
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def get(client, path):
+    """Request `path` and read the whole body, streamed or not; its size in bytes."""
+    response = client.get(path)
+    if response.status_code != 200:
+        sys.exit(f"GET {path} answered {response.status_code}")
+    if response.streaming:
+        return sum(len(piece) for piece in response.streaming_content)
+    return len(response.content)
+
+
+def timed_get(client, path):
+    """Request and read `path`: (milliseconds, SQL queries, bytes)."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    reset_queries()  # the query log keeps 9,000 queries: a full log would count nothing new
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        size = get(client, path)
+        milliseconds = (time.perf_counter() - started) * 1000
+    return milliseconds, len(captured), size
 
 
 def p95(samples):

@@ -21,19 +21,19 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdb import median, p95, prepare_database, setup_django  # noqa: E402
+from benchdb import (  # noqa: E402
+    BASELINE_PATH,
+    log_days,
+    logged_in_client,
+    median,
+    p95,
+    prepare_database,
+    setup_django,
+    timed_get,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_day"
 LAST_DAY = date(2026, 11, 20)
-
-# A bench URLconf: the app's URLs plus the baseline view.
-urlpatterns = []
-
-
-def baseline_view(request):
-    from django.http import HttpResponse
-
-    return HttpResponse("ok")
 
 
 def parse_args():
@@ -75,52 +75,41 @@ def make_catalog():
     return foods, supplements
 
 
-def log_years(user, foods, supplements, years, per_day, rng):
+def day_of_entries(user, day, foods, supplements, per_day, rng):
+    """`per_day` entries of `day`, unsaved: mostly foods, in grams or a portion, then supplements and free doses."""
     from tracker.entries import dose_entry, item_entry
-    from tracker.models import Entry
 
     meals = ["breakfast", "lunch", "dinner", "snack"]
-    first_day = LAST_DAY - timedelta(days=365 * years - 1)
-    batch, count = [], 0
-    day = first_day
-    while day <= LAST_DAY:
-        for number in range(per_day):
-            when = {"day": day, "meal": meals[number % 4], "time": clock(7 + number, rng.randrange(60))}
-            roll = rng.random()
-            if roll < 0.75:
-                food = rng.choice(foods)
-                if rng.random() < 0.5:
-                    batch.append(item_entry(user=user, item=food, grams=rng.randrange(10, 300), **when))
-                else:
-                    portion = food.portions.all()[0]
-                    batch.append(item_entry(user=user, item=food, portion=portion, count=1, **when))
-            elif roll < 0.95:
-                batch.append(item_entry(user=user, item=rng.choice(supplements), units=1, **when))
+    entries = []
+    for number in range(per_day):
+        when = {"day": day, "meal": meals[number % 4], "time": clock(7 + number, rng.randrange(60))}
+        roll = rng.random()
+        if roll < 0.75:
+            food = rng.choice(foods)
+            if rng.random() < 0.5:
+                entries.append(item_entry(user=user, item=food, grams=rng.randrange(10, 300), **when))
             else:
-                batch.append(dose_entry(user=user, nutrient="vitamin_d_ug", amount=2000, unit="IU", **when))
-        if len(batch) >= 5000:
-            Entry.objects.bulk_create(batch)
-            count += len(batch)
-            batch = []
-        day += timedelta(days=1)
-    Entry.objects.bulk_create(batch)
-    return count + len(batch), first_day
+                portion = food.portions.all()[0]
+                entries.append(item_entry(user=user, item=food, portion=portion, count=1, **when))
+        elif roll < 0.95:
+            entries.append(item_entry(user=user, item=rng.choice(supplements), units=1, **when))
+        else:
+            entries.append(dose_entry(user=user, nutrient="vitamin_d_ug", amount=2000, unit="IU", **when))
+    return entries
+
+
+def log_years(user, foods, supplements, years, per_day, rng):
+    first_day = LAST_DAY - timedelta(days=365 * years - 1)
+    count = log_days(first_day, LAST_DAY, lambda day: day_of_entries(user, day, foods, supplements, per_day, rng))
+    return count, first_day
 
 
 def time_get(client, paths):
-    from django.db import connection, reset_queries
-    from django.test.utils import CaptureQueriesContext
-
     samples, queries = [], set()
     for path in paths:
-        reset_queries()  # the query log keeps 9,000 queries: a full log would count nothing new
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path)
-            samples.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            sys.exit(f"GET {path} answered {response.status_code}")
-        queries.add(len(captured))
+        milliseconds, query_count, _ = timed_get(client, path)
+        samples.append(milliseconds)
+        queries.add(query_count)
     return samples, queries
 
 
@@ -129,13 +118,8 @@ def main():
     rng = random.Random(args.seed)
     url, remove = prepare_database(args.database_url, prefix="bench_day")
     try:
-        setup_django(url, urlconf=__name__)
+        setup_django(url, with_baseline=True)
         from django.contrib.auth import get_user_model
-        from django.contrib.auth.decorators import login_required
-        from django.test import Client
-        from django.urls import include, path
-
-        urlpatterns.extend([path("bench/ok/", login_required(baseline_view)), path("", include("tracker.urls"))])
 
         user = get_user_model().objects.create_user("bench", password="bench-password-1")
         foods, supplements = make_catalog()
@@ -144,12 +128,11 @@ def main():
         print(f"Logged {entries:,} entries over {args.years} years in {time.perf_counter() - started:.1f} s "
               f"on {url.split(':')[0]}")
 
-        client = Client(HTTP_HOST="localhost")
-        client.force_login(user)
+        client = logged_in_client(user)
         span = (LAST_DAY - first_day).days
         days = [first_day + timedelta(days=rng.randrange(span + 1)) for _ in range(args.requests)]
-        time_get(client, ["/bench/ok/", f"/day/{LAST_DAY}/"] * 5)  # warm up
-        baseline, baseline_queries = time_get(client, ["/bench/ok/"] * args.requests)
+        time_get(client, [BASELINE_PATH, f"/day/{LAST_DAY}/"] * 5)  # warm up
+        baseline, baseline_queries = time_get(client, [BASELINE_PATH] * args.requests)
         day_page, day_queries = time_get(client, [f"/day/{day}/" for day in days])
 
         print(f"{'view':<24}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")

@@ -29,7 +29,17 @@ from datetime import time as clock
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdb import median, p95, prepare_database, setup_django  # noqa: E402
+from benchdb import (  # noqa: E402
+    BASELINE_PATH,
+    get,
+    log_days,
+    logged_in_client,
+    median,
+    p95,
+    prepare_database,
+    setup_django,
+    timed_get,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_history"
 LAST_DAY = date(2026, 11, 20)
@@ -38,22 +48,12 @@ SUNDAY = 6
 HISTORY_PATH = f"/history/?start={LAST_DAY - timedelta(days=364)}&end={LAST_DAY}"
 ENTRIES_CSV_PATH = "/history/export/entries.csv"
 DAYS_CSV_PATH = "/history/export/days.csv"
-BASELINE_PATH = "/bench/ok/"
 NAMES = {
     BASELINE_PATH: "trivial logged-in view",
     HISTORY_PATH: "history page, 365 days",
     ENTRIES_CSV_PATH: "entries CSV, all of it",
     DAYS_CSV_PATH: "days CSV, all of it",
 }
-
-# A bench URLconf: the app's URLs plus the baseline view.
-urlpatterns = []
-
-
-def baseline_view(request):
-    from django.http import HttpResponse
-
-    return HttpResponse("ok")
 
 
 def parse_args():
@@ -127,46 +127,20 @@ def day_of_eating(user, day, items, rng):
 
 
 def log_years(user, items, years, rng):
-    from tracker.models import Entry
-
+    """Log `years` of days of eating up to LAST_DAY for `user`; how many entries."""
     first_day = LAST_DAY - timedelta(days=365 * years - 1)
-    batch, count = [], 0
-    day = first_day
-    while day <= LAST_DAY:
-        batch.extend(day_of_eating(user, day, items, rng))
-        if len(batch) >= 5000:
-            Entry.objects.bulk_create(batch)
-            count, batch = count + len(batch), []
-        day += timedelta(days=1)
-    Entry.objects.bulk_create(batch)
-    return count + len(batch), first_day
-
-
-def get(client, path):
-    """Request `path` and read the whole body, streamed or not; its size in bytes."""
-    response = client.get(path)
-    if response.status_code != 200:
-        sys.exit(f"GET {path} answered {response.status_code}")
-    if response.streaming:
-        return sum(len(piece) for piece in response.streaming_content)
-    return len(response.content)
+    return log_days(first_day, LAST_DAY, lambda day: day_of_eating(user, day, items, rng))
 
 
 def time_in_turns(client, paths, runs):
     """{path: (milliseconds of each run, query counts seen, bytes)}, the paths requested in turns."""
-    from django.db import connection, reset_queries
-    from django.test.utils import CaptureQueriesContext
-
     found = {path: ([], set(), 0) for path in paths}
     for _ in range(runs):
         for path in paths:
             samples, queries, _ = found[path]
-            reset_queries()  # the query log keeps 9,000 queries: a full log would count nothing new
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                size = get(client, path)
-                samples.append((time.perf_counter() - started) * 1000)
-            queries.add(len(captured))
+            milliseconds, query_count, size = timed_get(client, path)
+            samples.append(milliseconds)
+            queries.add(query_count)
             found[path] = (samples, queries, size)
     return found
 
@@ -185,14 +159,6 @@ def peak_memory_mb(client, path, runs):
         finally:
             tracemalloc.stop()
     return max(peaks) / 1024 / 1024
-
-
-def logged_in_client(user):
-    from django.test import Client
-
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
 
 
 def report_times(timed, runs):
@@ -222,17 +188,13 @@ def main():
     rng = random.Random(args.seed)
     url, remove = prepare_database(args.database_url, prefix="bench_history")
     try:
-        setup_django(url, urlconf=__name__)
+        setup_django(url, with_baseline=True)
         from django.contrib.auth import get_user_model
-        from django.contrib.auth.decorators import login_required
-        from django.urls import include, path
-
-        urlpatterns.extend([path("bench/ok/", login_required(baseline_view)), path("", include("tracker.urls"))])
 
         items = catalog()
         users = {years: get_user_model().objects.create_user(f"bench-{years}-years") for years in (args.years, 1)}
         started = time.perf_counter()
-        logged = {years: log_years(user, items, years, rng)[0] for years, user in users.items()}
+        logged = {years: log_years(user, items, years, rng) for years, user in users.items()}
         print(
             f"Logged {logged[args.years]:,} entries over {args.years} years "
             f"({logged[args.years] / (365 * args.years):.1f} a day) and {logged[1]:,} over 1 year "
