@@ -31,13 +31,21 @@ class NutrientTotals:
     reported: dict = field(default_factory=dict)
     reported_k2: int = 0  # items that report at least one K2 form
 
+    @classmethod
+    def sum_of(cls, many):
+        """All of `many` added up in one pass, rather than a new NutrientTotals for each addition."""
+        amounts, reported, items, reported_k2 = {}, {}, 0, 0
+        for totals in many:
+            for code, amount in totals.amounts.items():
+                amounts[code] = amounts.get(code, ZERO) + amount
+            for code, count in totals.reported.items():
+                reported[code] = reported.get(code, 0) + count
+            items += totals.items
+            reported_k2 += totals.reported_k2
+        return cls(amounts, items, reported, reported_k2)
+
     def __add__(self, other):
-        amounts, reported = dict(self.amounts), dict(self.reported)
-        for code, amount in other.amounts.items():
-            amounts[code] = amounts.get(code, ZERO) + amount
-        for code, count in other.reported.items():
-            reported[code] = reported.get(code, 0) + count
-        return NutrientTotals(amounts, self.items + other.items, reported, self.reported_k2 + other.reported_k2)
+        return NutrientTotals.sum_of((self, other))
 
     def __getitem__(self, code):
         return self.amounts.get(code, ZERO)
@@ -86,12 +94,16 @@ def totals_by(entries, *fields):
     reports_k2 = Exists(
         NutrientValue.objects.filter(item=OuterRef("item"), nutrient__in=[form.code for form in nutrients.K2_FORMS])
     )
-    item_counts = items.values(*fields, kind=F("item__kind")).annotate(
-        n=Count("id"), with_k2=Count("id", filter=Q(reports_k2))
+    # Rows as tuples, not dicts: over a year of entries, a dict for each row took a third of the time.
+    item_counts = (
+        items.values(*fields, kind=F("item__kind"))
+        .annotate(n=Count("id"), with_k2=Count("id", filter=Q(reports_k2)))
+        .values_list(*fields, "kind", "n", "with_k2")
     )
-    for row in item_counts:
-        counted[_key(row, fields)] = row["n"]
-        counted_with_k2[_key(row, fields)] = row["with_k2"]
+    for *key, count, count_with_k2 in item_counts:
+        group = tuple(key)
+        counted[group] = count
+        counted_with_k2[group] = count_with_k2
 
     value_rows = (
         items.filter(item__nutrient_values__isnull=False)
@@ -100,11 +112,12 @@ def totals_by(entries, *fields):
             amount=Sum(F("item__nutrient_values__amount") * F("basis_factor"), output_field=DecimalField()),
             n=Count("id"),
         )
+        .values_list(*fields, "kind", "nutrient", "amount", "n")
     )
-    for row in value_rows:
-        key = _key(row, fields)
-        amounts[key][row["nutrient"]] = Decimal(row["amount"])
-        reported[key][row["nutrient"]] = row["n"]
+    for *key, nutrient, amount, count in value_rows:
+        group = tuple(key)
+        amounts[group][nutrient] = Decimal(amount)
+        reported[group][nutrient] = count
 
     doses = entries.filter(item=None).values(*fields, "dose_nutrient").annotate(amount=Sum("dose_amount"))
     for row in doses:
@@ -119,10 +132,6 @@ def totals_by(entries, *fields):
     return dict(groups)
 
 
-def _key(row, fields):
-    return (*(row[f] for f in fields), row["kind"])
-
-
 def combine(groups, where=lambda key: True):
     """Add up the totals of the groups whose key passes `where`."""
-    return sum((totals for key, totals in groups.items() if where(key)), NutrientTotals())
+    return NutrientTotals.sum_of(totals for key, totals in groups.items() if where(key))
