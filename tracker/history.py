@@ -9,12 +9,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 from foods.units import vitamin_d_iu_to_ug
 from tracker import guidance, warnings
 from tracker.days import WEEK, day_facts, guidance_for_totals, guidance_profile_for
 from tracker.models import Entry, Profile
-from tracker.totals import NutrientTotals, combine, totals_by
+from tracker.totals import ZERO, NutrientTotals, combine, totals_by
 
 QUICK_RANGES = (7, 30, 90, 365)  # days
 DEFAULT_RANGE = 30  # days
@@ -77,16 +78,21 @@ def day_history(user, first_day, last_day):
     entries = Entry.objects.for_user(user).between(week_back, last_day)
     groups_by_day = _groups_by_day(totals_by(entries, "day", "meal"))
     entry_counts = dict(entries.values("day").annotate(n=Count("id")).values_list("day", "n"))
-    warnings_of_every_day = {warning.code for warning in warnings.warnings_for_day(profile, day_facts({}, rules))}
+    # A day with nothing logged has the warnings of the health flags alone: the same on every such day.
+    warnings_of_every_day = warnings.warnings_for_day(profile, day_facts({}, rules))
+    codes_of_every_day = {warning.code for warning in warnings_of_every_day}
 
-    totals_of = {day: combine(groups_by_day[day]) for day in days_between(week_back, last_day)}
+    days = days_between(week_back, last_day)
+    totals_of_days = [combine(groups_by_day.get(day, {})) for day in days]
+    week_sums = _week_sums([totals.amounts for totals in totals_of_days])
     history = []
-    for day in days_between(first_day, last_day):
-        totals = totals_of[day]
+    for day, totals, week_sum in zip(days[WEEK - 1 :], totals_of_days[WEEK - 1 :], week_sums, strict=True):
         day_guidance = guidance_for_totals(rules, totals, profile)
-        week = sum((totals_of[day - timedelta(days=back)] for back in range(WEEK)), NutrientTotals())
-        week_guidance = guidance_for_totals(rules, week.divided_by(WEEK), profile)
-        day_warnings = warnings.warnings_for_day(profile, day_facts(groups_by_day[day], rules))
+        week_guidance = guidance_for_totals(rules, NutrientTotals(week_sum).divided_by(WEEK), profile)
+        if day in groups_by_day:
+            day_warnings = warnings.warnings_for_day(profile, day_facts(groups_by_day[day], rules))
+        else:
+            day_warnings = list(warnings_of_every_day)
         history.append(
             HistoryDay(
                 day=day,
@@ -99,7 +105,7 @@ def day_history(user, first_day, last_day):
                 week_k2_equivalent_ug_avg=week_guidance.k2_equivalent_ug,
                 week_guidance=week_guidance,
                 entry_count=entry_counts.get(day, 0),
-                logged_warnings=[warning for warning in day_warnings if warning.code not in warnings_of_every_day],
+                logged_warnings=[warning for warning in day_warnings if warning.code not in codes_of_every_day],
             )
         )
     return history
@@ -115,9 +121,38 @@ def summarize_history(history):
     )
 
 
+def day_labeller():
+    """A function naming a day as the history's table and tooltips do, "Fri 20 Nov 2026": what Django's date
+    filter makes of "D j M Y" in the active language, with the names translated once, not for each day."""
+    weekdays = [str(WEEKDAYS_ABBR[number]) for number in range(7)]
+    months = {number: str(name).title() for number, name in MONTHS_3.items()}
+    return lambda day: f"{weekdays[day.weekday()]} {day.day} {months[day.month]} {day.year:04d}"
+
+
 def days_between(first_day, last_day):
     """Every day from `first_day` to `last_day`, both included."""
     return [first_day + timedelta(days=offset) for offset in range((last_day - first_day).days + 1)]
+
+
+def _week_sums(amounts_of_days):
+    """Each nutrient summed over every seven days in a row of `amounts_of_days` ({code: amount} a day, oldest
+    first): one {code: sum} for each day from the seventh on, over that day and the six before it.
+
+    A running sum: each day adds its amounts and takes away those of the day a week before. Sums of logged
+    amounts are exact in Decimal (some 25 digits at the very most, where it keeps 28), so this is to the last
+    digit what adding up the seven days anew would give.
+    """
+    running = {}
+    sums = []
+    for index, amounts in enumerate(amounts_of_days):
+        for code, amount in amounts.items():
+            running[code] = running.get(code, ZERO) + amount
+        if index >= WEEK:
+            for code, amount in amounts_of_days[index - WEEK].items():
+                running[code] -= amount
+        if index >= WEEK - 1:
+            sums.append(dict(running))
+    return sums
 
 
 def _groups_by_day(groups):

@@ -1,15 +1,17 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.utils import translation
+from django.utils.dateformat import format as format_date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_item, make_source
 from tests.tracker.factories import DAY, log_dose, log_item, make_d3_softgel, make_natto
 from tracker.days import summarize_day
-from tracker.history import day_history, days_between, summarize_history
+from tracker.history import day_history, day_labeller, days_between, summarize_history
 from tracker.models import GuidanceProfile, Meal, Profile
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +98,23 @@ def test_the_average_of_the_first_day_reaches_back_a_week_before_the_range(alice
     assert (day.k2_equivalent_ug, day.week_k2_equivalent_ug_avg) == (0, 100)
 
 
+def test_each_weeks_averages_over_a_long_range_are_the_day_pages_to_the_last_digit(alice):
+    # Awkward decimals every few days over two months: the averages run from day to day along the range.
+    cheese = make_item("Gouda", values={"vitamin_d_ug": "0.2468", "k2_mk4_ug": "7.6543", "k2_mk7_ug": "13.5791"})
+    softgel = make_d3_softgel(iu=2000)
+    for back in range(0, 66, 3):
+        log_item(alice, cheese, grams=Decimal("28.349") + back, day=DAY - timedelta(days=back))
+        log_dose(alice, "k2_mk7_ug", Decimal("33.333") * (back % 5 + 1), "ug", day=DAY - timedelta(days=back + 1))
+    for back in range(0, 66, 7):
+        log_item(alice, softgel, units=Decimal("1.5"), day=DAY - timedelta(days=back + 2), meal="dinner")
+
+    history = day_history(alice, DAY - timedelta(days=59), DAY)
+
+    for day in history:
+        week = summarize_day(alice, day.day).week
+        assert (day.week_vitamin_d_iu_avg, day.week_guidance) == (week.averages.vitamin_d_iu, week.guidance)
+
+
 # Warnings
 
 
@@ -143,6 +162,20 @@ def test_a_history_without_logged_days_has_no_share(alice):
     summary = summarize_history(day_history(alice, DAY - timedelta(days=6), DAY))
 
     assert (summary.logged_days, summary.share_within_percent, summary.days_with_warnings) == (0, None, 0)
+
+
+# Naming days
+
+
+def test_a_day_is_named_as_djangos_date_filter_names_it_in_the_active_language():
+    days = days_between(date(2027, 12, 25), date(2028, 3, 1)) + [date(1900, 1, 1), date(2999, 12, 31)]
+    name_of = day_labeller()
+
+    assert name_of(DAY) == "Fri 20 Nov 2026"
+    assert [name_of(day) for day in days] == [format_date(day, "D j M Y") for day in days]
+    with translation.override("de"):
+        name_in_german = day_labeller()
+        assert name_in_german(DAY) == format_date(DAY, "D j M Y") != "Fri 20 Nov 2026"
 
 
 # Queries
