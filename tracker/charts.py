@@ -12,6 +12,7 @@ from django.utils.dateformat import format as format_date
 
 from foods.units import vitamin_d_iu_to_ug
 from tracker import guidance
+from tracker.history import day_labeller
 from tracker.models import Profile
 from tracker.templatetags.day_page import intake_amount, k2_target, totals_line, unit_label, vitamin_d_in
 
@@ -106,6 +107,27 @@ class Chart:
         """[(status, label)]: the K2 bars take the colour of the day's status."""
         return K2_LEGEND
 
+    # The bars and bands as one SVG path each, not an element a day: a year has some 1,400 of those boxes.
+
+    @property
+    def vitamin_d_bars(self):
+        """SVG path data: every day's vitamin D bar."""
+        return _path_of(day.vitamin_d_bar for day in self.days)
+
+    @property
+    def k2_bars(self):
+        """[(status, SVG path data)]: the K2 bars of the days of each status, so each takes its status's colour."""
+        return [
+            (status, _path_of(day.k2_bar for day in self.days if day.status == status))
+            for status in guidance.STATUSES
+            if any(day.status == status for day in self.days)
+        ]
+
+    @property
+    def k2_bands(self):
+        """SVG path data: the K2 target of every day that has one."""
+        return _path_of(day.k2_band for day in self.days if day.k2_band)
+
 
 class Scale:
     """Maps amounts from 0 to a round top value onto a panel, from its bottom up."""
@@ -151,6 +173,7 @@ def history_chart(history, vitamin_d_unit=Profile.VitaminDUnit.IU):
         _largest(k2_days, k2_weeks, k2_targets, [SMALLEST_SCALE_K2_UG]), top=k2_top, bottom=k2_top + PANEL_HEIGHT
     )
 
+    name_of = day_labeller()
     days = []
     for index, day in enumerate(history):
         x = LEFT + index * day_width
@@ -162,7 +185,7 @@ def history_chart(history, vitamin_d_unit=Profile.VitaminDUnit.IU):
                 k2_bar=_bar(x, day_width, k2_scale, k2_days[index]),
                 k2_band=_band(x, day_width, k2_scale, day.guidance.target),
                 status=day.status,
-                tooltip=tooltip(day, vitamin_d_unit),
+                tooltip=tooltip(day, vitamin_d_unit, day_name=name_of(day.day)),
             )
         )
     unit = unit_label(vitamin_d_unit)
@@ -185,11 +208,10 @@ def history_chart(history, vitamin_d_unit=Profile.VitaminDUnit.IU):
     )
 
 
-def tooltip(day, vitamin_d_unit):
+def tooltip(day, vitamin_d_unit, *, day_name):
     """What a day's column says on hover: its figures, its status and target, its 7-day averages."""
-    when = format_date(day.day, "D j M Y")
     if not day.is_logged:
-        return f"{when}: nothing logged"
+        return f"{day_name}: nothing logged"
     unit = unit_label(vitamin_d_unit)
     line = totals_line(day.totals, day)
     vitamin_d = _reads(line.vitamin_d_ug, lambda ug: f"{intake_amount(vitamin_d_in(ug, vitamin_d_unit))} {unit}")
@@ -199,7 +221,7 @@ def tooltip(day, vitamin_d_unit):
         status = f"{status} ({k2_target(day.guidance.target)})"
     vitamin_d_avg = intake_amount(_vitamin_d(day.week_vitamin_d_iu_avg, vitamin_d_unit))
     return (
-        f"{when}: vitamin D {vitamin_d}, K2 (MK-7 eq.) {k2}. {status}. "
+        f"{day_name}: vitamin D {vitamin_d}, K2 (MK-7 eq.) {k2}. {status}. "
         f"7-day averages: vitamin D {vitamin_d_avg} {unit}, K2 {intake_amount(day.week_k2_equivalent_ug_avg)} µg."
     )
 
@@ -218,6 +240,11 @@ def _largest(*amounts):
 
 def _coordinate(value):
     return round(value, 1)
+
+
+def _path_of(boxes):
+    """SVG path data drawing `boxes` as rectangles; one with no height draws nothing and is left out."""
+    return "".join(f"M{box.x:g} {box.y:g}h{box.width:g}v{box.height:g}h-{box.width:g}z" for box in boxes if box.height)
 
 
 def _box(x, width, top, bottom):

@@ -1,3 +1,4 @@
+import re
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
@@ -154,6 +155,61 @@ def test_the_average_is_a_level_line_across_each_day():
 
     middle = round(charts.LEFT + charts.PLOT_WIDTH / 2, 1)
     assert path == f"M{charts.LEFT:g},{K2_TOP:g}H{middle:g}V{K2_TOP + charts.PANEL_HEIGHT / 2:g}H{PLOT_RIGHT:g}"
+
+
+# Drawn as one path a series
+
+
+def boxes_of(path):
+    """The rectangles an SVG path of the chart draws, as Boxes."""
+    found = re.findall(r"M([\d.]+) ([\d.]+)h([\d.]+)v([\d.]+)h-\3z", path)
+    assert "".join(f"M{x} {y}h{w}v{h}h-{w}z" for x, y, w, h in found) == path, "a path of rectangles only"
+    return [charts.Box(*(float(number) for number in box)) for box in found]
+
+
+def test_a_bar_is_a_rectangle_of_the_path():
+    chart = history_chart([a_day(vitamin_d_iu=1000)])
+    assert chart.vitamin_d_bars == "M376 32h40v140h-40z"
+
+
+def test_the_vitamin_d_path_draws_every_days_bar():
+    chart = history_chart([a_day(back, vitamin_d_iu=500 * back + 100) for back in range(9, -1, -1)])
+    assert boxes_of(chart.vitamin_d_bars) == [day.vitamin_d_bar for day in chart.days]
+
+
+def test_the_k2_bars_are_a_path_for_each_status_in_its_colour():
+    history = [
+        a_day(3, vitamin_d_iu=3000, k2_ug=150, target=(100, 200)),
+        a_day(2, vitamin_d_iu=3000, k2_ug=50, target=(100, 200)),
+        a_day(1, k2_ug=20),
+        a_day(0, vitamin_d_iu=3000, k2_ug=120, target=(100, 200)),
+    ]
+
+    chart = history_chart(history)
+
+    bars = {status: boxes_of(path) for status, path in chart.k2_bars}
+    within, below, no_target, within_again = (day.k2_bar for day in chart.days)
+    assert list(bars) == ["no_target", "below", "within"]
+    assert bars == {"no_target": [no_target], "below": [below], "within": [within, within_again]}
+
+
+def test_the_band_path_draws_the_target_of_the_days_that_have_one():
+    history = [
+        a_day(2, vitamin_d_iu=3000, target=(100, 200)),
+        a_day(1),
+        a_day(0, vitamin_d_iu=6000, k2_ug=400, target=(200, None)),
+    ]
+
+    chart = history_chart(history)
+
+    assert boxes_of(chart.k2_bands) == [chart.days[0].k2_band, chart.days[2].k2_band]
+
+
+def test_a_bar_of_nothing_is_left_out_of_its_path():
+    chart = history_chart([a_day(1, vitamin_d_iu=1000), a_day(0, entries=0)])
+
+    assert boxes_of(chart.vitamin_d_bars) == [chart.days[0].vitamin_d_bar]
+    assert chart.k2_bars == [("no_target", "")]
 
 
 # Tooltips and the description

@@ -223,6 +223,21 @@ def test_the_chart_is_an_image_with_a_tooltip_for_each_day(alice_client, alice):
     assert "style=" not in chart
 
 
+def test_the_chart_draws_each_series_of_bars_as_one_path(alice_client, alice):
+    softgel = make_d3_softgel()
+    log_item(alice, softgel, units=1)
+    log_item(alice, softgel, units=1, day=DAY - timedelta(days=3))
+    log_item(alice, make_natto(), grams=20)
+
+    html = html_of(alice_client.get(URL, {"days": 7}))
+
+    svg = re.search(r'(?s)<svg class="history-chart".*?</svg>', html).group(0)
+    assert [path.count("M") for path in re.findall(r'<path class="chart-vitamin-d" d="([^"]*)"', svg)] == [2]
+    assert [path.count("M") for path in re.findall(r'<path class="chart-k2 status-within" d="([^"]*)"', svg)] == [1]
+    assert [path.count("M") for path in re.findall(r'<path class="chart-band" d="([^"]*)"', svg)] == [2]
+    assert "<rect" not in svg.replace('<rect class="chart-hit"', "")
+
+
 # Queries
 
 
