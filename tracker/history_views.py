@@ -1,17 +1,22 @@
 """The history page: a range of days as figures, a chart and a table, each day linking to its day page."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from tracker.charts import history_chart
 from tracker.converters import parse_day
-from tracker.history import DEFAULT_RANGE, MAX_RANGE, QUICK_RANGES, day_history, summarize_history
+from tracker.history import DEFAULT_RANGE, MAX_RANGE, QUICK_RANGES, day_history, day_labeller, summarize_history
 from tracker.models import Profile
+from tracker.templatetags.day_page import k2_target, totals_line, ug, vitamin_d
+
+STAND_IN_DAY = date(2000, 1, 1)
 
 
 class HistoryRangeForm(forms.Form):
@@ -56,6 +61,54 @@ class HistoryRangeForm(forms.Form):
         return self.today - timedelta(days=DEFAULT_RANGE - 1), self.today
 
 
+@dataclass(frozen=True)
+class HistoryRow:
+    """One day of the table, each cell as it reads: formatted once here, not by a tag or filter per cell."""
+
+    iso_day: str
+    label: str  # "Fri 20 Nov 2026"
+    url: str
+    is_logged: bool
+    vitamin_d: str
+    k2_equivalent: str
+    k2_target: str
+    status: str
+    status_label: str
+    logged_warnings: list
+    week_vitamin_d: str
+    week_k2_equivalent: str
+    week_status: str
+
+
+def history_rows(history, vitamin_d_unit):
+    """A HistoryRow for each HistoryDay of `history`, in its order."""
+    # Each day's page: its URL reversed once with a stand-in day, not for each of a year's rows.
+    day_url = reverse("tracker:day", args=[STAND_IN_DAY]).replace(STAND_IN_DAY.isoformat(), "{}")
+    name_of = day_labeller()
+    rows = []
+    for day in history:
+        line = totals_line(day.totals, day)
+        iso_day = day.day.isoformat()
+        rows.append(
+            HistoryRow(
+                iso_day=iso_day,
+                label=name_of(day.day),
+                url=day_url.format(iso_day),
+                is_logged=day.is_logged,
+                vitamin_d=vitamin_d(line.vitamin_d_ug, vitamin_d_unit),
+                k2_equivalent=ug(line.k2_equivalent_ug),
+                k2_target=k2_target(day.guidance.target),
+                status=day.status,
+                status_label=day.guidance.status_label if day.is_logged else "Nothing logged",
+                logged_warnings=day.logged_warnings,
+                week_vitamin_d=vitamin_d(day.week_vitamin_d_ug_avg, vitamin_d_unit),
+                week_k2_equivalent=ug(day.week_k2_equivalent_ug_avg),
+                week_status=day.week_guidance.status,
+            )
+        )
+    return rows
+
+
 def _day_or_none(text):
     if not text:
         return None
@@ -82,7 +135,7 @@ def index(request):
         "chosen_days": (last_day - first_day).days + 1 if last_day == today else None,
         "summary": summarize_history(history),
         "chart": history_chart(history, profile.vitamin_d_unit),
-        "days": history[::-1],  # newest first
+        "rows": history_rows(history[::-1], profile.vitamin_d_unit),  # newest first
         "guidance_profile": history[0].guidance.profile,
     }
     return render(request, "tracker/history/index.html", ctx)
