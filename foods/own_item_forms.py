@@ -48,7 +48,7 @@ class OwnItemForm(forms.ModelForm):
             "kind": "A food's label values are per 100 g; a supplement's are per unit (one softgel, one drop).",
         }
 
-    def __init__(self, *args, kind_locked=False, **kwargs):
+    def __init__(self, *args, kind_locked=False, portion_rows=PORTION_ROWS, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind_locked = kind_locked
         self.fields["kind"].choices = [
@@ -59,7 +59,7 @@ class OwnItemForm(forms.ModelForm):
             self.fields[nutrient.code] = _amount_field(nutrient)
         # An item given more portions elsewhere (the admin) shows them all, so saving loses none.
         stored_portions = list(self.instance.portions.all()) if self.instance.pk else []
-        self.portion_row_count = max(PORTION_ROWS, len(stored_portions))
+        self.portion_row_count = max(portion_rows, len(stored_portions))
         for row in range(1, self.portion_row_count + 1):
             self.fields[f"portion_{row}_label"] = forms.CharField(
                 label=f"Portion {row}", max_length=120, required=False,

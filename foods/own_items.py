@@ -148,7 +148,7 @@ def own_item_delete(request, pk):
             with transaction.atomic():
                 item.delete()
         except (ProtectedError, IntegrityError):
-            messages.error(request, _cannot_delete_message(item))
+            messages.error(request, cannot_delete_message(item))
             return redirect("own_items:edit", pk=item.pk)
         messages.success(request, f"Deleted “{item.name}”.")
         return redirect("own_items:list")
@@ -167,7 +167,7 @@ def _save_form(request, form):
     return item
 
 
-def _cannot_delete_message(item):
+def cannot_delete_message(item):
     if not item.entries.exists() and item.routines.exists():
         return (
             f"“{item.name}” is in one of your routines, so it cannot be deleted. "
