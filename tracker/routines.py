@@ -196,11 +196,18 @@ class RoutineRow:
 STATES = ("active", "paused", "not_started", "ended")
 
 
-def routine_rows(user, today):
-    """`user`'s routines with their state, next open dose and adherence: three queries, however many routines."""
+def routine_rows(user, today, *, pks=None):
+    """
+    `user`'s routines with their state, next open dose and adherence: three queries, however many routines.
+
+    Only those whose pk is in `pks`, when given: the API shows one routine as the routines page lists it.
+    """
     logged_today = Entry.objects.filter(routine=OuterRef("pk"), day=today)
+    routines = Routine.objects.for_user(user)
+    if pks is not None:
+        routines = routines.filter(pk__in=pks)
     routines = list(
-        Routine.objects.for_user(user)
+        routines
         .annotate(logged_today=Exists(logged_today))
         .select_related("item", "portion")
         .prefetch_related("pauses")
