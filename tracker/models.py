@@ -428,6 +428,9 @@ class RoutinePause(models.Model):
         return self.first_day <= day and (self.last_day is None or day <= self.last_day)
 
 
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
@@ -473,5 +476,8 @@ class ApiToken(models.Model):
         token = cls.objects.select_related("user").filter(digest=cls.digest_of(key), user__is_active=True).first()
         if token is None:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used=timezone.now())
+        now = timezone.now()
+        # To the minute is enough to tell a token in use from a forgotten one, and spares most calls a write.
+        if token.last_used is None or now - token.last_used > LAST_USED_PRECISION:
+            cls.objects.filter(pk=token.pk).update(last_used=now)
         return token.user

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from tests.api.conftest import ApiClient
@@ -64,9 +66,22 @@ def test_an_inactive_users_token_stops_working(alice_api, alice):
 
 
 def test_it_notes_when_a_token_was_last_used(alice_api):
+    ApiToken.objects.update(last_used=None)
+
     alice_api.get("/foods")
 
     assert ApiToken.objects.get().last_used is not None
+
+
+def test_it_notes_the_use_once_a_minute_not_on_every_call(alice_api, django_assert_num_queries):
+    noted = ApiToken.objects.get().last_used
+
+    with django_assert_num_queries(3):  # the token and its user, then the profiles with their brackets
+        alice_api.get("/guidance-profiles")
+    ApiToken.objects.update(last_used=noted - timedelta(minutes=2))
+    alice_api.get("/guidance-profiles")
+
+    assert ApiToken.objects.get().last_used > noted
 
 
 def test_the_browser_session_works_for_same_site_reads(client, alice):

@@ -271,7 +271,7 @@ def test_it_makes_the_same_number_of_queries_for_1_or_60_entries(alice_api, alic
     with CaptureQueriesContext(connection) as sixty_entries:
         day_of(alice_api, other_day)
 
-    # The token and its last use (2), the profile and the default guidance profile with its brackets (4),
+    # The token (1), the profile and the default guidance profile with its brackets (4),
     # the day's totals (3), its entries with their items' values (2), the week's totals (3), the profile for
     # the standing notices, as the page reads it (1).
-    assert len(one_entry) == len(sixty_entries) == 15
+    assert len(one_entry) == len(sixty_entries) == 14

@@ -62,5 +62,5 @@ def test_it_takes_two_queries_whatever_the_number_of_profiles(alice_api):
     with CaptureQueriesContext(connection) as seven_profiles:
         assert len(profiles_of(alice_api)) == 7
 
-    # The token and its last use (2), the profiles (1), their brackets (1).
-    assert len(two_profiles) == len(seven_profiles) == 4
+    # The token with its user (1), the profiles (1), their brackets (1).
+    assert len(two_profiles) == len(seven_profiles) == 3

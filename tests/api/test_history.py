@@ -162,6 +162,6 @@ def test_7_days_and_366_days_take_the_same_number_of_queries(alice_api, alice):
     with CaptureQueriesContext(connection) as a_year:
         history_of(alice_api, DAY - timedelta(days=365))
 
-    # The token and its last use (2), the profile and the default guidance profile with its brackets (4),
+    # The token (1), the profile and the default guidance profile with its brackets (4),
     # the totals of every day (3), the entry counts (1).
-    assert len(a_week) == len(a_year) == 10
+    assert len(a_week) == len(a_year) == 9

@@ -95,12 +95,12 @@ def test_it_lists_only_the_callers_own_items_by_name(alice_api, alice, bob):
 
 def test_the_list_costs_the_same_queries_for_1_and_6_items(alice_api, django_assert_num_queries):
     own_bar(alice_api)
-    # token, its last use, items with their entry counts, portions, values, sources
-    with django_assert_num_queries(6):
+    # token, items with their entry counts, portions, values, sources
+    with django_assert_num_queries(5):
         assert len(alice_api.get("/own-items").json()) == 1
     for number in range(5):
         own_bar(alice_api, name=f"Bar {number}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert len(alice_api.get("/own-items").json()) == 6
 
 

@@ -163,12 +163,12 @@ def test_it_lists_the_callers_routines_with_state_and_adherence(alice_api, alice
 def test_the_list_costs_the_same_queries_for_1_and_8_routines(alice_api, alice, django_assert_num_queries):
     make_product_routine(alice)
     Profile.objects.for_user(alice)  # made on first use
-    # token, its last use, profile, routines with their items and portions, pauses, logged days
-    with django_assert_num_queries(6):
+    # token, profile, routines with their items and portions, pauses, logged days
+    with django_assert_num_queries(5):
         assert len(alice_api.get("/routines").json()) == 1
     for _ in range(7):
         pause(make_product_routine(alice, item=make_natto(), quantity=85, quantity_unit="g"), DAY)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert len(alice_api.get("/routines").json()) == 8
 
 
