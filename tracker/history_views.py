@@ -69,8 +69,8 @@ class HistoryRow:
     label: str  # "Fri 20 Nov 2026"
     url: str
     is_logged: bool
-    vitamin_d: str
-    k2_equivalent: str
+    vitamin_d: str  # "5,000 IU", or the dash of a value nobody measured (safe HTML)
+    k2_equivalent: str  # "187.8 µg", or that dash
     k2_target: str
     status: str
     status_label: str
