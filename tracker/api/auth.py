@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 
+from tracker.api.bodies import Body
 from tracker.api.errors import ErrorOut, error_body
 from tracker.models import ApiToken
 
@@ -27,7 +28,7 @@ def caller(request):
     return request.auth
 
 
-class Credentials(Schema):
+class Credentials(Body):
     username: str
     password: str
 

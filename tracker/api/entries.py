@@ -20,6 +20,7 @@ from foods import nutrients
 from foods.catalog_search import MAX_ID
 from foods.models import Item, Portion
 from tracker.api.auth import caller
+from tracker.api.bodies import Body
 from tracker.api.errors import ERRORS
 from tracker.converters import FIRST_DAY, LAST_DAY
 from tracker.entries import dose_entry, item_entry, save_entry
@@ -63,13 +64,13 @@ ClockTime = Annotated[
 ]
 
 
-class DoseIn(Schema):
+class DoseIn(Body):
     nutrient: Literal["vitamin_d", "k2_mk4", "k2_mk7", "calcium"]
     amount: float
     unit: Literal["IU", "ug", "mg"]
 
 
-class AmountIn(Schema):
+class AmountIn(Body):
     item_id: int | None = Field(None, ge=1, le=MAX_ID)
     grams: float | None = None
     portion_id: int | None = Field(None, ge=1, le=MAX_ID)
@@ -212,7 +213,7 @@ def list_entries(request, date: datetime.date):
 
 @router.post("/entries", response={201: EntryOut, **ERRORS}, summary="Log a food, a supplement or a dose")
 def create_entry(request, payload: EntryIn):
-    entry = build_entry(caller(request), payload.dict())
+    entry = build_entry(caller(request), payload.model_dump())
     save_entry(entry)
     return Status(201, entry_json(entry))
 
@@ -226,7 +227,7 @@ def get_entry(request, entry_id: int):
 def update_entry(request, entry_id: int, payload: EntryPatch):
     """Fields left out keep their value. A new amount replaces the old one, given one way as when logging."""
     entry = _get_entry_for_user(request, entry_id)
-    changes = payload.dict(exclude_unset=True)
+    changes = payload.model_dump(exclude_unset=True)
     data = typed_fields(entry)
     if any(name in changes for name in AMOUNT_FIELDS):
         for name in (*AMOUNT_FIELDS, "item_id"):

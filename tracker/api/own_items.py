@@ -13,13 +13,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from foods.catalog_search import MAX_ID
 from foods.models import Item
 from foods.own_item_forms import VITAMIN_D_IN_UG, OwnItemForm
 from foods.own_items import cannot_delete_message, own_item_save
 from tracker.api.auth import caller
+from tracker.api.bodies import Body
 from tracker.api.errors import ERRORS, ErrorOut, error_body
 from tracker.api.foods import CODES, FoodOut, food_json
 
@@ -36,13 +37,13 @@ OTHER_AMOUNT_REFUSED = {
 }
 
 
-class PortionIn(Schema):
+class PortionIn(Body):
     label: str
     grams: float | None = Field(None, description="A food's portion: its weight.")
     units: float | None = Field(None, description="A supplement's portion: how many units (softgels, drops).")
 
 
-class OwnItemIn(Schema):
+class OwnItemIn(Body):
     name: str
     kind: KindName = "food"
     brand: str = ""
@@ -53,7 +54,7 @@ class OwnItemIn(Schema):
     portions: list[PortionIn] = Field([], max_length=MAX_PORTIONS, description="The first is the typical one.")
 
 
-class OwnItemPatch(Schema):
+class OwnItemPatch(Body):
     name: str | None = None
     kind: KindName | None = None
     brand: str | None = None
@@ -160,7 +161,7 @@ def list_own_items(request):
 
 @router.post("/own-items", response={201: OwnItemOut, **ERRORS}, summary="Add a food or supplement of your own")
 def create_own_item(request, payload: OwnItemIn):
-    item = save_own_item(caller(request), payload.dict())
+    item = save_own_item(caller(request), payload.model_dump())
     return Status(201, own_item_json(_get_own_item(request, item.pk)))
 
 
@@ -177,7 +178,7 @@ def update_own_item(request, item_id: int, payload: OwnItemPatch):
     """
     item = _get_own_item(request, item_id)
     fields = _stored_fields(item)
-    changes = payload.dict(exclude_unset=True)
+    changes = payload.model_dump(exclude_unset=True)
     fields["nutrients"] |= changes.pop("nutrients", None) or {}
     fields |= {name: value for name, value in changes.items() if value is not None}
     save_own_item(caller(request), fields, item)

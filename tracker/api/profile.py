@@ -4,10 +4,10 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema
-from pydantic import BaseModel
 
 from tracker.account_forms import ProfileForm
 from tracker.api.auth import caller
+from tracker.api.bodies import Body
 from tracker.api.errors import ErrorOut
 from tracker.models import Profile
 
@@ -26,11 +26,8 @@ class ProfileOut(Schema):
     is_child: bool = Field(description="The log is a child's: children's K2 targets apply where a profile has one.")
 
 
-class ProfilePatch(BaseModel):
+class ProfilePatch(Body):
     """Fields left out keep their values."""
-
-    # A plain pydantic model, not ninja's Schema: that reads attributes of whatever JSON value comes, so a list
-    # or a number would pass as a change of nothing instead of a 400.
 
     vitamin_d_unit: VitaminDUnit = None
     guidance_profile: str = Field(None, max_length=50, description="A slug from GET /guidance-profiles.")

@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 
 from foods.catalog_search import MAX_ID
 from tracker.api.auth import caller
+from tracker.api.bodies import Body
 from tracker.api.entries import (
     AMOUNT_FIELDS,
     API_FIELDS,
@@ -44,7 +45,7 @@ StateName = Literal["active", "paused", "not_started", "ended"]
 TYPED_AMOUNT = {Entry.Unit.GRAMS: "grams", Entry.Unit.PORTION: "count", Entry.Unit.UNITS: "units"}
 
 
-class ScheduleIn(Schema):
+class ScheduleIn(Body):
     frequency: FrequencyName = "daily"
     weekdays: list[WeekdayName] = Field([], description="The days of a `weekdays` routine.")
     every_n_days: int | None = Field(None, description="An `interval` routine's interval, counted from starts_on.")
@@ -93,7 +94,7 @@ class RoutineOut(Schema):
     adherence: AdherenceOut
 
 
-class LogIn(Schema):
+class LogIn(Body):
     date: datetime.date | None = Field(None, description="The day whose dose to log; left out: your today.")
 
 
@@ -214,7 +215,7 @@ def list_routines(request):
 
 @router.post("/routines", response={201: RoutineOut, **ERRORS}, summary="Start a routine")
 def create_routine(request, payload: RoutineIn):
-    fields = payload.dict()
+    fields = payload.model_dump()
     today = _today(request)
     fields["starts_on"] = fields["starts_on"] or today
     routine = checked_routine(caller(request), fields)
@@ -234,7 +235,7 @@ def update_routine(request, routine_id: int, payload: RoutinePatch):
     What the routine logged already stays as it was.
     """
     routine = _get_routine_for_user(request, routine_id)
-    changes = payload.dict(exclude_unset=True)
+    changes = payload.model_dump(exclude_unset=True)
     fields = typed_fields(routine)
     if any(name in changes for name in AMOUNT_FIELDS):
         for name in AMOUNT_FIELDS:
