@@ -158,6 +158,7 @@ def test_every_call_needs_a_token(anonymous_api, alice_api):
     ({"notes": "a\x00b"}, "notes"),
     ({"kind": "drink"}, "kind"),
     ({"nutrients": {"fat_g": -1}}, "nutrients.fat_g"),
+    ({"nutrients": {"vitamin_z_ug": 1}}, "nutrients.vitamin_z_ug"),
     ({"nutrients": {"fat_g": 101}}, "nutrients.fat_g"),
     ({"nutrients": {"k2_mk7_ug": 1.23456}}, "nutrients.k2_mk7_ug"),
     ({"nutrients": {"vitamin_d_ug": 2_000_000}}, "nutrients.vitamin_d_ug"),

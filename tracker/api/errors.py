@@ -25,8 +25,11 @@ class ErrorOut(Schema):
     errors: list[FieldError] = []
 
 
-# The responses every authenticated endpoint may give besides its own: bad input, no valid token, not yours.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
+# The responses every authenticated endpoint may give besides its own: bad input, no valid token, a browser
+# session's write without its CSRF token, not yours.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+# Parts of a pydantic error's location that say where it was found, not which field it names.
+NOT_FIELDS = {"body", "query", "path", "payload", "[key]"}
 
 
 def error_body(detail, errors=()):
@@ -49,7 +52,7 @@ def _schema_errors(exc):
     """ninja's pydantic errors, their `loc` ("body", "payload", "dose", "amount") read as "dose.amount"."""
     pairs = []
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+        location = [str(part) for part in error.get("loc", ()) if part not in NOT_FIELDS]
         pairs.append((".".join(location) or None, error.get("msg", "Invalid value.")))
     return pairs
 
