@@ -145,8 +145,5 @@ def day_row(history_day):
 
 
 def _known(totals, codes, amount):
-    """`amount`, or None when items were logged and none of them has a value for any of `codes`: unknown,
-    not zero, as the day page reads it. A day of free doses alone knows it had none of the rest."""
-    if totals.items and not any(code in totals.amounts for code in codes):
-        return None
-    return amount
+    """`amount`, or None when it is unknown (NutrientTotals.is_unknown), as the day page reads it."""
+    return None if totals.is_unknown(*codes) else amount

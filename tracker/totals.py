@@ -54,6 +54,13 @@ class NutrientTotals:
         """How many of the logged items have no value for this nutrient."""
         return self.items - self.reported.get(code, 0)
 
+    def is_unknown(self, *codes):
+        """Whether items were logged and none of them has a value for any of `codes`: unknown, not zero.
+
+        A day of free doses alone knows it had none of the rest.
+        """
+        return bool(self.items) and not any(code in self.amounts for code in codes)
+
     def missing_k2(self):
         """How many logged items report none of the K2 forms (natto's MK-7 alone is K2 data)."""
         return self.items - self.reported_k2

@@ -145,9 +145,8 @@ def _total(totals, name, mk4_per_mk7):
 
 
 def _unknown(totals, name):
-    """Items were logged and none of them has a value for `name`: the page's "—". A day of free doses alone knows
-    it had none of the rest."""
-    return bool(totals.items) and not any(code in totals.amounts for code in _stored_codes(name))
+    """Whether the total `name` is unknown (NutrientTotals.is_unknown): the page's "—"."""
+    return totals.is_unknown(*_stored_codes(name))
 
 
 def missing_json(totals):

@@ -161,22 +161,21 @@ class TotalRow:
     code: str
 
 
-def _cell(totals, amount, *, known, missing):
+def _cell(totals, amount, *, codes, missing):
     """A total, or None when items were logged and none of them has a value (unknown, not zero)."""
     note = f"{missing} of {totals.items} without data" if missing else ""
-    return TotalCell(amount if known or not totals.items else None, note)
+    return TotalCell(None if totals.is_unknown(*codes) else amount, note)
 
 
 def _nutrient_cell(totals, code, vitamin_d_unit):
     amount = totals[code]
     if code == nutrients.VITAMIN_D.code:
         amount = vitamin_d_in(amount, vitamin_d_unit)
-    return _cell(totals, amount, known=code in totals.amounts, missing=totals.missing(code))
+    return _cell(totals, amount, codes=[code], missing=totals.missing(code))
 
 
 def _k2_cell(totals, amount):
-    known = any(code in totals.amounts for code in K2_CODES)
-    return _cell(totals, amount, known=known, missing=totals.missing_k2())
+    return _cell(totals, amount, codes=K2_CODES, missing=totals.missing_k2())
 
 
 @register.simple_tag
@@ -211,10 +210,9 @@ class TotalsLine:
 @register.simple_tag
 def totals_line(totals, summary):
     factor = summary.guidance.profile.mk4_per_mk7_equivalent
-    vitamin_d = _cell(totals, totals[nutrients.VITAMIN_D.code], known=nutrients.VITAMIN_D.code in totals.amounts,
-                      missing=0)
+    vitamin_d = nutrients.VITAMIN_D.code
     return TotalsLine(
-        vitamin_d_ug=vitamin_d.amount,
+        vitamin_d_ug=None if totals.is_unknown(vitamin_d) else totals[vitamin_d],
         vitamin_d_note=vitamin_d_note(totals),
         k2_total_ug=_k2_cell(totals, totals.k2_total_ug).amount,
         k2_equivalent_ug=_k2_cell(totals, totals.k2_mk7_equivalent_ug(factor)).amount,
