@@ -260,27 +260,26 @@ def delete_routine(request, routine_id: int):
 @router.post("/routines/{routine_id}/pause", response={200: RoutineOut, **ERRORS},
              summary="Pause a routine from today until it is resumed")
 def pause_one(request, routine_id: int):
-    routine = _get_routine_for_user(request, routine_id)
-    today = _today(request)
-    pause_routine(routine, today)
-    return _routine_out(request, routine.pk, today)
+    return _change_from_today(request, routine_id, pause_routine)
 
 
 @router.post("/routines/{routine_id}/resume", response={200: RoutineOut, **ERRORS},
              summary="Resume a paused routine: its doses are due again from today")
 def resume_one(request, routine_id: int):
-    routine = _get_routine_for_user(request, routine_id)
-    today = _today(request)
-    resume_routine(routine, today)
-    return _routine_out(request, routine.pk, today)
+    return _change_from_today(request, routine_id, resume_routine)
 
 
 @router.post("/routines/{routine_id}/end", response={200: RoutineOut, **ERRORS},
              summary="End a routine: today is its last scheduled day")
 def end_one(request, routine_id: int):
+    return _change_from_today(request, routine_id, end_routine)
+
+
+def _change_from_today(request, routine_id, change):
+    """Pause, resume or end the caller's routine as of their today; the routine as it is then."""
     routine = _get_routine_for_user(request, routine_id)
     today = _today(request)
-    end_routine(routine, today)
+    change(routine, today)
     return _routine_out(request, routine.pk, today)
 
 
