@@ -1,7 +1,7 @@
 """
 The JSON API under load: concurrent clients logging entries and reading day summaries over HTTP.
 
-Serves the app with gunicorn on a free local port (--workers processes of --threads threads each)
+Serves the app with gunicorn on a free local port (bench/serve.py: --workers processes, the repo's gunicorn.conf.py)
 against a fresh database, gives each of --clients clients its own user and token, and has them
 send --requests requests in all, as fast as the server answers them: in turns, POST /api/v1/entries
 (a food in grams or a free vitamin D dose, on one of 30 days) and GET /api/v1/days/{date} for a day
@@ -20,11 +20,7 @@ import argparse
 import http.client
 import itertools
 import json
-import os
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,12 +28,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdb import REPO, median, p95, prepare_database, setup_django  # noqa: E402
+from benchdb import catalog_natto_id, make_accounts, median, p95, prepare_database, setup_django  # noqa: E402
+from serve import serving  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_api"
 LAST_DAY = date(2026, 11, 20)
 DAYS = [LAST_DAY - timedelta(days=back) for back in range(30)]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
 def parse_args():
@@ -46,7 +42,7 @@ def parse_args():
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients, each a user of its own")
     parser.add_argument("--requests", type=int, default=2000, help="requests in all, for the load and the baseline")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker, without a gunicorn.conf.py")
     return parser.parse_args()
 
 
@@ -83,77 +79,17 @@ def main():
         from django.db import connections
 
         call_command("load_catalog", verbosity=0)
-        keys, natto_id = make_clients(args.clients)
+        keys = [token for _, _, token in make_accounts(args.clients)]
+        natto_id = catalog_natto_id()
         connections.close_all()
-        with serving(url, args.workers, args.threads) as port:
-            run_phase(port, keys, "warm-up", baseline_requests, args.clients * 4)
-            baseline = run_phase(port, keys, "GET /profile (baseline)", baseline_requests, args.requests)
-            load = run_phase(port, keys, "entries and days", load_requests(natto_id), args.requests)
-        report(url, args, baseline, load)
+        with serving(url, args.workers, args.threads) as server:
+            run_phase(server.port, keys, "warm-up", baseline_requests, args.clients * 4)
+            baseline = run_phase(server.port, keys, "GET /profile (baseline)", baseline_requests, args.requests)
+            load = run_phase(server.port, keys, "entries and days", load_requests(natto_id), args.requests)
+        report(url, args, server.how, baseline, load)
         return check_nothing_lost_nor_doubled(load)
     finally:
         remove()
-
-
-def make_clients(count):
-    """A token for each client's own user, and the id of the catalog's natto (the food they log)."""
-    from django.contrib.auth import get_user_model
-
-    from foods.models import Item
-    from tracker.models import ApiToken
-
-    keys = []
-    for number in range(count):
-        user = get_user_model().objects.create_user(f"client{number}", password="bench-password-1")
-        keys.append(ApiToken.issue(user, name="load bench")[1])
-    return keys, Item.objects.get(name__istartswith="natto", owner=None).pk
-
-
-class serving:
-    """gunicorn serving the app on a free local port while the `with` block runs, stopped after it."""
-
-    def __init__(self, database_url, workers, threads):
-        self.command = [
-            GUNICORN, "tracker.wsgi", "--workers", str(workers), "--threads", str(threads),
-            "--worker-class", "gthread", "--timeout", "60", "--backlog", "2048", "--no-control-socket",
-        ]
-        self.env = os.environ | {"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "tracker.settings",
-                                 "DEBUG": "False"}
-
-    def __enter__(self):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.log = tempfile.TemporaryFile()
-        self.server = subprocess.Popen([*self.command, "--bind", f"127.0.0.1:{self.port}"], cwd=REPO, env=self.env,
-                                       stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while not self._answers():
-            if self.server.poll() is not None or time.monotonic() > deadline:
-                self.__exit__(None, None, None)
-                sys.exit("gunicorn did not start.")
-            time.sleep(0.2)
-        return self.port
-
-    def _answers(self):
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            return True
-        except OSError:
-            return False
-
-    def __exit__(self, *exc):
-        self.server.terminate()
-        try:
-            self.server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.server.kill()
-            self.server.wait()
-        self.log.seek(0)
-        errors = [line for line in self.log.read().decode(errors="replace").splitlines() if "Error" in line]
-        self.log.close()
-        if errors:
-            print("gunicorn's log names errors:", *errors[-10:], sep="\n  ")
 
 
 def baseline_requests(number):
@@ -213,8 +149,8 @@ def send(connection, key, kind, method, path, body):
     return Call(kind, seconds, status, entry_id)
 
 
-def report(url, args, baseline, load):
-    print(f"gunicorn: {args.workers} workers × {args.threads} threads on {url.split(':')[0]}; "
+def report(url, args, how, baseline, load):
+    print(f"gunicorn: {how} on {url.split(':')[0]}; "
           f"{args.clients} clients, {args.requests} requests a phase")
     print(f"{'phase':<28}{'requests':>9}{'req/s':>9}{'median ms':>11}{'p95 ms':>9}{'errors':>8}")
     for phase, kinds in ((baseline, [None]), (load, [None, "entry", "day"])):

@@ -22,9 +22,6 @@ from urllib.parse import urlsplit, urlunsplit
 REPO = Path(__file__).resolve().parent.parent
 BASELINE_PATH = "/bench/ok/"
 
-# The URLconf of setup_django(url, with_baseline=True): the app's URLs and the baseline view.
-urlpatterns = []
-
 
 def prepare_database(url, prefix="bench"):
     """Create a fresh bench database; return (url to use, function that removes it)."""
@@ -61,7 +58,7 @@ def prepare_database(url, prefix="bench"):
 def setup_django(url, with_baseline=False):
     """
     Point Django at `url`, set it up and migrate. `with_baseline` also serves the baseline view at
-    BASELINE_PATH beside the app's URLs.
+    BASELINE_PATH beside the app's URLs (the URLconf bench/baseline_urls.py).
     """
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "tracker.settings"
@@ -70,14 +67,8 @@ def setup_django(url, with_baseline=False):
     from django.conf import settings
 
     if with_baseline:
-        settings.ROOT_URLCONF = __name__
+        settings.ROOT_URLCONF = "baseline_urls"
     django.setup()
-    if with_baseline:
-        from django.contrib.auth.decorators import login_required
-        from django.urls import include, path
-
-        baseline = path(BASELINE_PATH.lstrip("/"), login_required(baseline_view))
-        urlpatterns.extend([baseline, path("", include("tracker.urls"))])
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -88,6 +79,26 @@ def baseline_view(request):
     from django.http import HttpResponse
 
     return HttpResponse("ok")
+
+
+def make_accounts(count, password="bench-password-1"):
+    """`count` users, each with an API token: a list of (username, password, token key)."""
+    from django.contrib.auth import get_user_model
+
+    from tracker.models import ApiToken
+
+    accounts = []
+    for number in range(count):
+        user = get_user_model().objects.create_user(f"client{number}", password=password)
+        accounts.append((user.username, password, ApiToken.issue(user, name="bench")[1]))
+    return accounts
+
+
+def catalog_natto_id():
+    """The seed catalog's natto (load_catalog): the food the benches' clients log."""
+    from foods.models import Item
+
+    return Item.objects.get(name__istartswith="natto", owner=None).pk
 
 
 def log_days(first_day, last_day, entries_of):
