@@ -7,7 +7,7 @@ import math
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from foods import nutrients
 from foods.models import Item
@@ -122,10 +122,61 @@ def routine_entry(routine, day):
 
 
 def save_entry(entry, replacing=None):
-    """Save a new entry, or write it over the one it edits (same row, creation time and, on its day, routine)."""
+    """Save a new entry, or write it over the one it edits (same row, creation time, key and, on its day, routine)."""
     if replacing is not None:
         entry.pk, entry.created = replacing.pk, replacing.created
+        # A retry of the request that logged it must still find it, edited or not.
+        entry.idempotency_key = replacing.idempotency_key
         if entry.day == replacing.day:
             entry.routine_id = replacing.routine_id
     with transaction.atomic():
         entry.save(force_update=replacing is not None)
+
+
+
+class KeyReused(Exception):
+    """An idempotency key that already logged something else: `logged`."""
+
+    def __init__(self, logged):
+        super().__init__(f"The key already logged entry {logged.pk}.")
+        self.logged = logged
+
+
+def log_entry_once(entry):
+    """
+    Save the new `entry` unless its idempotency key already logged one: (the entry, whether it was saved now).
+
+    The same request sent twice (a double click, a retry after a timeout) finds the entry the first one
+    saved. Two that arrive together are kept apart by the database, which refuses a second entry with the
+    user's key; the savepoint keeps that refusal from spoiling a transaction around it. A key that logged
+    something else (a form sent back, changed and sent again; an entry edited since) raises KeyReused.
+    """
+    if entry.idempotency_key:
+        logged = _logged_with_key(entry)
+        if logged is not None:
+            return _same_as(entry, logged), False
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        logged = _logged_with_key(entry) if entry.idempotency_key else None
+        if logged is None:
+            raise
+        return _same_as(entry, logged), False
+    return entry, True
+
+
+def _logged_with_key(entry):
+    return Entry.objects.filter(user=entry.user_id, idempotency_key=entry.idempotency_key).first()
+
+
+def _same_as(entry, logged):
+    if what_it_logs(logged) != what_it_logs(entry):
+        raise KeyReused(logged)
+    return logged
+
+
+def what_it_logs(entry):
+    """What makes two entries the same thing logged at the same time."""
+    return (entry.day, entry.meal, entry.time, entry.item_id, entry.portion_id, entry.quantity, entry.quantity_unit,
+            entry.dose_nutrient, entry.dose_amount)

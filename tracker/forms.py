@@ -7,6 +7,7 @@ catalog: with JavaScript the search box fills them as the user types, without it
 does, so the forms work either way.
 """
 
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -105,6 +106,12 @@ class EntryForm(forms.Form):
 
     meal = forms.ChoiceField(choices=Meal.choices)
     time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    # A new key in every form rendered to add an entry, so that the form sent twice logs it once
+    # (tracker.entries.log_entry_once). Editing ignores it: an edit sent twice changes one row twice.
+    idempotency_key = forms.UUIDField(
+        required=False, widget=forms.HiddenInput,
+        error_messages={"invalid": "This form was damaged on its way: open it again and fill it in once more."},
+    )
 
     def __init__(self, *args, user, day, query="", **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,11 +133,20 @@ class EntryForm(forms.Form):
             field = AMOUNT_FIELDS.get(entry.quantity_unit, "dose_amount")
             self.add_error(field if field in self.fields else None, "That amount is too small to record.")
             return cleaned
+        key = cleaned.get("idempotency_key")
+        entry.idempotency_key = str(key) if key else ""
         self.entry = entry
         return cleaned
 
     def make_entry(self, data, **when):
         raise NotImplementedError
+
+    def refuse_reused_key(self, logged):
+        """Say that this form already logged `logged`, and give it a new key, so that sending it again logs it."""
+        self.add_error(None, f"This form was already sent, and logged {logged.label}, {logged.quantity_label}, "
+                             f"in {logged.get_meal_display()}. To log what it says now as well, add it again.")
+        self.data = self.data.copy()
+        self.data[self.add_prefix("idempotency_key")] = str(uuid.uuid4())
 
     def _add_entry_errors(self, error):
         if not hasattr(error, "error_dict"):

@@ -235,6 +235,9 @@ class Entry(AmountOfSomething, models.Model):
         help_text="The routine whose scheduled dose this entry logged.",
     )
     created = models.DateTimeField(auto_now_add=True)
+    # What a client sent to log this entry once however often its request arrives (a double click, a retry
+    # after a timeout): the add forms' hidden field, the API's Idempotency-Key header. Empty: none was sent.
+    idempotency_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = EntryQuerySet.as_manager()
 
@@ -254,6 +257,10 @@ class Entry(AmountOfSomething, models.Model):
             # A routine's dose is logged once a day, however many tabs click "Log".
             models.UniqueConstraint(
                 fields=["routine", "day"], condition=Q(routine__isnull=False), name="one_entry_per_routine_and_day"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"], condition=~Q(idempotency_key=""),
+                name="one_entry_per_idempotency_key",
             ),
         ]
 

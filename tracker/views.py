@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from foods.models import Item
 from tracker.converters import FIRST_DAY, LAST_DAY, parse_day
 from tracker.days import summarize_day
-from tracker.entries import save_entry
+from tracker.entries import KeyReused, log_entry_once, save_entry
 from tracker.forms import (
     DoseEntryForm,
     FoodEntryForm,
@@ -87,12 +88,19 @@ def add_dose(request, day):
 def _add_entry(request, day, form_class, what):
     data = request.POST if request.method == "POST" else None
     meal = request.GET.get("meal")
-    initial = {"meal": meal if meal in Meal.values else Meal.BREAKFAST}
+    initial = {"meal": meal if meal in Meal.values else Meal.BREAKFAST, "idempotency_key": uuid.uuid4()}
     form = form_class(data, initial=initial, user=request.user, day=day, query=request.GET.get("q", ""))
     if form.is_valid():
-        save_entry(form.entry)
-        messages.success(request, f"Logged {_described(form.entry)}.")
-        return redirect(_day_url(form.entry))
+        try:
+            entry, created = log_entry_once(form.entry)
+        except KeyReused as reused:
+            form.refuse_reused_key(reused.logged)
+        else:
+            if created:
+                messages.success(request, f"Logged {_described(entry)}.")
+            else:
+                messages.info(request, f"Already logged {_described(entry)}: the form was sent twice, and logged once.")
+            return redirect(_day_url(entry))
     ctx = {"form": form, "day": day, "what": what, "entry": None}
     return render(request, "tracker/entry_form.html", ctx)
 
