@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # While the database or the cache is unreachable: a clear 503, not a traceback (see tracker/urls.py too).
+    "tracker.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,3 +141,55 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Running like production (issue 6): database connections, cache, sessions, logs; see docs/deploy.md. ---
+#
+#     CONN_MAX_AGE          seconds a database connection is kept for later requests; 60 in production, else 0
+#     REDIS_URL             e.g. redis://127.0.0.1:6379/0: a cache every worker and app server shares;
+#                           without it each process has its own local-memory cache
+#     DATABASE_REPLICA_URL  a read replica of DATABASE_URL that history and exports read from (off when unset)
+
+for _database in DATABASES.values():
+    _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+    # A kept connection is tested before a request reuses it: once a restarted database is back, the next
+    # request connects anew by itself.
+    _database["CONN_HEALTH_CHECKS"] = True
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # An unreachable database fails the request within seconds (a 503) instead of holding it.
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+
+if env.str("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("REDIS_URL"),
+            # An unreachable Redis fails the request within a second (a 503) instead of holding it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions are read from the cache and kept in the database too: they survive a Redis restart or flush.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Logs: one JSON object a line on stdout, for whatever runs the app to collect. gunicorn.conf.py writes
+# gunicorn's own lines and its access log in the same shape.
+JSON_LOG_FORMAT = {
+    "()": "pythonjsonlogger.json.JsonFormatter",
+    "fmt": ["levelname", "name", "message"],
+    "rename_fields": {"levelname": "level", "name": "logger"},
+    "timestamp": True,
+}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": JSON_LOG_FORMAT},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
+    "root": {"handlers": ["stdout"], "level": "WARNING"},
+    "loggers": {
+        # django.request: every 4xx and 5xx with its status_code; django.security: refused hosts and the like.
+        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "tandem": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
+}

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.generic import TemplateView
 
+from tracker import health
 from tracker.api.main import api
 from tracker.converters import DayConverter
 
@@ -11,6 +12,7 @@ register_converter(DayConverter, "day")
 
 urlpatterns = [
     path("", login_not_required(TemplateView.as_view(template_name="home.html")), name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("foods/", include("foods.urls")),
     path("", include("tracker.day_urls")),
     path("", include("tracker.copy_urls")),
@@ -22,3 +24,6 @@ urlpatterns = [
     path("accounts/", include("tracker.account_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# An unreachable database or cache, raised outside a view, still answers 503 rather than 500.
+handler500 = "tracker.middleware.server_error"

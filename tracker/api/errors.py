@@ -12,6 +12,8 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from tracker.middleware import UNREACHABLE_SERVICES, add_retry_headers, unreachable_message, unreachable_service
+
 INVALID = "Check the fields below."
 
 
@@ -78,3 +80,14 @@ def install_handlers(api):
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+
+    # An unreachable database or cache: the 503 every page gives (tracker.middleware), in the API's shape.
+    def service_unavailable(request, exc):
+        message = unreachable_message(unreachable_service(exc))
+        response = api.create_response(request, error_body(message), status=503)
+        add_retry_headers(response)
+        return response
+
+    for errors in UNREACHABLE_SERVICES.values():
+        for error in errors:
+            api.add_exception_handler(error, service_unavailable)
