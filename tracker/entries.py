@@ -176,7 +176,11 @@ def _same_as(entry, logged):
     return logged
 
 
+WHAT_IT_LOGS = [Entry._meta.get_field(name) for name in (
+    "day", "meal", "time", "item", "portion", "quantity", "quantity_unit", "dose_nutrient", "dose_amount"
+)]
+
+
 def what_it_logs(entry):
-    """What makes two entries the same thing logged at the same time."""
-    return (entry.day, entry.meal, entry.time, entry.item_id, entry.portion_id, entry.quantity, entry.quantity_unit,
-            entry.dose_nutrient, entry.dose_amount)
+    """What makes two entries the same thing logged at the same time, as the database would read it back."""
+    return tuple(field.to_python(getattr(entry, field.attname)) for field in WHAT_IT_LOGS)

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Header, Router, Schema, Status
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from foods import nutrients
@@ -21,9 +21,9 @@ from foods.catalog_search import MAX_ID
 from foods.models import Item, Portion
 from tracker.api.auth import caller
 from tracker.api.bodies import Body
-from tracker.api.errors import ERRORS
+from tracker.api.errors import ERRORS, ErrorOut, error_body
 from tracker.converters import FIRST_DAY, LAST_DAY
-from tracker.entries import dose_entry, item_entry, save_entry
+from tracker.entries import KeyReused, dose_entry, item_entry, log_entry_once, save_entry
 from tracker.models import Entry
 
 router = Router(tags=["entries"])
@@ -42,6 +42,10 @@ API_FIELDS = {"item": "item_id", "portion": "portion_id", "dose_nutrient": "dose
 AMOUNT_FIELDS = ("grams", "portion_id", "count", "units", "dose")
 
 Id = Field(..., ge=1, le=MAX_ID)
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", pattern=r"^[!-~]{1,64}$",
+    description="New for each entry you log (a UUID, or 1 to 64 visible ASCII characters): see above.",
+)]
 MealName = Literal["breakfast", "lunch", "dinner", "snack"]
 CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
 
@@ -211,11 +215,26 @@ def list_entries(request, date: datetime.date):
     return [entry_json(entry) for entry in entries]
 
 
-@router.post("/entries", response={201: EntryOut, **ERRORS}, summary="Log a food, a supplement or a dose")
-def create_entry(request, payload: EntryIn):
+@router.post("/entries", response={200: EntryOut, 201: EntryOut, 409: ErrorOut, **ERRORS},
+             summary="Log a food, a supplement or a dose")
+def create_entry(request, payload: EntryIn, idempotency_key: IdempotencyKey = None):
+    """201 with the new entry.
+
+    To make a retry safe (after a timeout, say), send an `Idempotency-Key` header, new for each entry: the
+    same key with the same fields again logs nothing more and answers 200 with the entry it logged. The
+    same key with other fields, or for an entry changed since, is a 409 that says what the key logged.
+    A key is remembered as long as the entry it logged.
+    """
     entry = build_entry(caller(request), payload.model_dump())
-    save_entry(entry)
-    return Status(201, entry_json(entry))
+    entry.idempotency_key = idempotency_key or ""
+    try:
+        entry, created = log_entry_once(entry)
+    except KeyReused as reused:
+        logged = reused.logged
+        detail = (f"This Idempotency-Key already logged entry {logged.pk} ({logged.label}, {logged.quantity_label}, "
+                  f"on {logged.day}): send a new key for a new entry.")
+        return Status(409, error_body(detail))
+    return Status(201 if created else 200, entry_json(entry))
 
 
 @router.get("/entries/{entry_id}", response={200: EntryOut, **ERRORS}, summary="One entry")
