@@ -22,10 +22,14 @@ from foods.own_item_forms import OwnItemForm
 LIST_CODES = [nutrients.VITAMIN_D.code, *(form.code for form in nutrients.K2_FORMS)]
 
 
+def user_entry_source_key(user):
+    return f"user-{user.pk}"
+
+
 def user_entry_source(user):
     """The source of everything `user` types from a label: one per user."""
     source, _ = Source.objects.get_or_create(
-        key=f"user-{user.pk}",
+        key=user_entry_source_key(user),
         defaults={"kind": Source.Kind.USER_ENTRY, "citation": f"Entered by {user.get_username()} from a product label"},
     )
     return source

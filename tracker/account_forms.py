@@ -2,7 +2,7 @@ import zoneinfo
 from functools import cache
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
 from tracker.models import ApiToken, GuidanceProfile, Profile
@@ -83,3 +83,25 @@ class ApiTokenForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account asks for its password: a session left open on a shared computer is not enough."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        # authenticate(), not check_password(): wrong passwords count towards the log-in lock-out.
+        if authenticate(self.request, username=user.get_username(), password=password) != user:
+            raise forms.ValidationError("That is not your password.")
+        return password

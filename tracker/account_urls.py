@@ -8,5 +8,8 @@ urlpatterns = [
     path("profile/tokens/new/", account_views.api_token_create, name="api_token_create"),
     path("profile/tokens/created/", account_views.api_token_created, name="api_token_created"),
     path("profile/tokens/<int:pk>/revoke/", account_views.api_token_revoke, name="api_token_revoke"),
+    path("data/", account_views.account_data, name="account_data"),
+    path("data.json", account_views.account_data_download, name="account_data_download"),
+    path("delete/", account_views.account_delete, name="account_delete"),
     path("", include("django.contrib.auth.urls")),
 ]

@@ -1,13 +1,17 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.db import IntegrityError, transaction
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tracker.account_forms import ApiTokenForm, ProfileForm, SignupForm
+from tracker.account_data import account_contents, account_data_pieces, delete_account
+from tracker.account_forms import AccountDeleteForm, ApiTokenForm, ProfileForm, SignupForm
 from tracker.models import ApiToken, Profile
 
 # The session key under which a new token's key waits for the one page that shows it.
@@ -94,3 +98,35 @@ def api_token_revoke(request, pk):
 
 def _get_token_for_user(request, pk):
     return get_object_or_404(ApiToken.objects.for_user(request.user), pk=pk)
+
+
+@login_required
+@require_GET
+def account_data(request):
+    return render(request, "tracker/account_data.html", {"contents": account_contents(request.user)})
+
+
+@login_required
+@require_GET
+def account_data_download(request):
+    """All of the user's data as one JSON file (tracker.account_data), streamed."""
+    today = Profile.objects.for_user(request.user).today()
+    response = StreamingHttpResponse(account_data_pieces(request.user), content_type="application/json")
+    response["Content-Disposition"] = content_disposition_header(True, f"tandem-data-{today.isoformat()}.json")
+    # Health data: no shared cache may keep a copy.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, request=request)
+    if form.is_valid():
+        username = request.user.get_username()
+        delete_account(request.user)
+        logout(request)
+        messages.success(request, f"The account {username} and everything in it are deleted.")
+        return redirect("home")
+    ctx = {"form": form, "contents": account_contents(request.user)}
+    return render(request, "tracker/account_delete.html", ctx)
