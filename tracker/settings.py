@@ -149,6 +149,16 @@ if PRODUCTION:
 #                           without it each process has its own local-memory cache
 #     DATABASE_REPLICA_URL  a read replica of DATABASE_URL that history and exports read from (off when unset)
 
+if env.str("DATABASE_REPLICA_URL", default=""):
+    # Its test database is the default one: the tests read what they write.
+    DATABASES["replica"] = {**env.db("DATABASE_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["tracker.db_routers.ReplicaRouter"]
+    # After the log-in check, so the session and user are read from the primary (tracker/db_routers.py).
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("tracker.middleware.LoginRequiredExceptAdminMiddleware") + 1,
+        "tracker.db_routers.ReplicaReadsMiddleware",
+    )
+
 for _database in DATABASES.values():
     _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
     # A kept connection is tested before a request reuses it: once a restarted database is back, the next
