@@ -12,4 +12,6 @@ from django.conf import settings  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 settings.ROOT_URLCONF = "baseline_urls"
+if "BENCH_STATIC_ROOT" in os.environ:  # production settings serve the static files a bench collected for its run
+    settings.STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]
 application = get_wsgi_application()

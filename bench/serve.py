@@ -7,10 +7,17 @@ The app served by gunicorn on a free local port, for the benches that measure it
 
 It uses the repository's gunicorn.conf.py when there is one (with the number of workers given here),
 and gthread workers of `threads` threads otherwise. The app it serves has the baseline view of
-bench/baseline_urls.py beside its own URLs (bench/baseline_wsgi.py).
+bench/baseline_urls.py beside its own URLs (bench/baseline_wsgi.py). To serve it with production
+settings, as the load and fault benches do:
+
+    environment = app_environment("production", redis_url, static_root)
+    os.environ.update(environment)          # this process prepares the database with the same settings
+    setup_django(url); collect_static(static_root)
+    with serving(url, env=environment) as server: ...
 """
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -39,6 +46,28 @@ def answers(port):
         return False
 
 
+def app_environment(django_env, redis_url, static_root):
+    """
+    The settings the served app runs with, as environment variables: `django_env` ("production": with a
+    secret key of the run's own and the static files collected into `static_root`), a cache at `redis_url`
+    ("": each process its own), and DEBUG off.
+    """
+    environment = {"DJANGO_ENV": django_env, "DEBUG": "False", "REDIS_URL": redis_url,
+                   "BENCH_STATIC_ROOT": static_root}
+    if django_env == "production":
+        environment |= {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1"}
+    return environment
+
+
+def collect_static(static_root):
+    """Collect the static files into `static_root`, compressed and hashed as production serves them."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = static_root
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
 class serving:
     """gunicorn serving the app while the `with` block runs, stopped after it."""
 
@@ -53,8 +82,8 @@ class serving:
         self.port = free_port()
         self.command = [GUNICORN, *options, "--no-control-socket", "--pythonpath", str(REPO / "bench"),
                         "--bind", f"127.0.0.1:{self.port}", "baseline_wsgi"]
-        self.env = os.environ | {"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "tracker.settings",
-                                 "DEBUG": "False"} | (env or {})
+        self.env = os.environ | {"DEBUG": "False"} | (env or {}) | {
+            "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "tracker.settings"}
 
     def __enter__(self):
         self.log = tempfile.TemporaryFile()
@@ -86,4 +115,5 @@ class serving:
         errors = [line for line in self.log_lines() if "Error" in line]
         self.log.close()
         if errors:
-            print("gunicorn's log names errors:", *errors[-10:], sep="\n  ")
+            print(f"{len(errors)} lines of gunicorn's log name errors; the last ones:",
+                  *(line[:300] for line in errors[-5:]), sep="\n  ")
