@@ -321,7 +321,7 @@ def test_it_shows_bob_nothing_of_alices(world, route):
 # Where Alice's own things show: the check above would catch them shown to Bob.
 ALICES_LISTS = [
     "day/<day:day>/", "my-foods/", "routines/", "items/search/", "foods/", "history/export/entries.csv",
-    "accounts/profile/", "api/v1/entries", "api/v1/own-items", "api/v1/routines", "api/v1/foods",
+    "accounts/profile/", "accounts/data.json", "api/v1/entries", "api/v1/own-items", "api/v1/routines", "api/v1/foods",
 ]
 
 
