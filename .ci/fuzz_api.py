@@ -14,7 +14,6 @@ the schema does not describe, and stops the server and removes the database what
 import argparse
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -31,8 +30,6 @@ USERNAME, PASSWORD = "fuzz", "fuzz-horse-battery-staple"
 # Every check that a response matches what the schema says: no 5xx, a declared status code and
 # content type, and a body valid against the schema of its status.
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
-
-CLIENT_ERROR = re.compile(r"(Bad Request|Unauthorized|Forbidden|Not Found|Method Not Allowed|Conflict): /")
 
 
 def parse_args():
@@ -65,10 +62,9 @@ def fuzz(database_url, args):
     base = f"http://127.0.0.1:{port}/api/v1"
     with tempfile.TemporaryFile() as server_log:
         server = subprocess.Popen(
-            # Request lines up to gunicorn's largest limit, as behind nginx: a `q` of 200 four-byte characters,
-            # percent-encoded, is longer than its default 4094 bytes, and the 414 would be gunicorn's, not ours.
-            [BIN / "gunicorn", "tracker.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60",
-             "--limit-request-line", "8190", "--no-control-socket"],
+            # The repository's gunicorn.conf.py (request lines up to 8190 bytes, as behind nginx), on a free port.
+            [BIN / "gunicorn", "--config", REPO / "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+             "--workers", "2", "--timeout", "60"],
             cwd=REPO, env=env, stdout=server_log, stderr=subprocess.STDOUT,
         )
         try:
@@ -161,11 +157,29 @@ def call(url, body=None, key=None):
 
 
 def print_server_errors(server_log):
-    """The server's log without the line Django writes for each 4xx: what is left shows the 5xx tracebacks."""
+    """The server's log without its access lines and Django's line for each 4xx: what is left shows the 5xx."""
     server_log.seek(0)
     lines = server_log.read().decode(errors="replace").splitlines()
-    print("\n== The server's log, 4xx lines left out")
-    print("\n".join(line for line in lines if not CLIENT_ERROR.match(line))[-20000:])
+    print("\n== The server's log, access and 4xx lines left out")
+    print("\n".join(readable(line) for line in lines if not routine(line))[-20000:])
+
+
+def routine(line):
+    """Whether a log line (a JSON object, gunicorn.conf.py and LOGGING in the settings) is an access or 4xx line."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return False
+    return record.get("logger") == "gunicorn.access" or 400 <= record.get("status_code", 500) < 500
+
+
+def readable(line):
+    """A JSON log line as its message and traceback, each on lines of their own."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return line
+    return "\n".join(filter(None, [record.get("message"), record.get("exc_info")]))
 
 
 if __name__ == "__main__":
