@@ -1,5 +1,16 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.test import override_settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Argon2 spends a third of a second on each password, on purpose; the tests make hundreds of users.
+
+    tests/tracker/test_security.py checks that the settings themselves use Argon2.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def signup(request):
             # Someone took the username between our check and the insert: the database said no.
             form.add_error("username", "A user with that username already exists.")
         else:
-            login(request, user)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "registration/signup.html", {"form": form})
 

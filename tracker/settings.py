@@ -6,11 +6,23 @@ Tandem's one settings file. Everything that differs between machines comes from 
     DEBUG           on by default in development; production refuses to start with it on
     ALLOWED_HOSTS   comma-separated; localhost by default in development
     DATABASE_URL    default: a SQLite file in the project (postgres://... for PostgreSQL)
+
+Production only (see "Secure by default" at the end):
+
+    SECURE_SSL_REDIRECT             on by default: plain-http requests are redirected to https
+    SECURE_HSTS_SECONDS             default one year; SECURE_HSTS_INCLUDE_SUBDOMAINS and SECURE_HSTS_PRELOAD on
+    TRUSTED_PROXY_COUNT             reverse proxies in front of the app (default 1) appending to X-Forwarded-For
+
+In every environment:
+
+    ADMIN_PATH      where the admin lives, default "admin/"; production should pick one nobody guesses
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,12 +61,15 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "ninja",
+    "csp",
+    "axes",
     "tracker",
     "foods",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # While the database or the cache is unreachable: a clear 503, not a traceback (see tracker/urls.py too).
     "tracker.middleware.ServiceUnavailableMiddleware",
@@ -67,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a refused log-in into the lockout page (tracker.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -137,8 +154,73 @@ EMAIL_BACKEND = env.str(
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tandem <tandem@localhost>")
 
+# --- Secure by default (issue 6): `manage.py check --deploy` passes in production, CI checks it. ---
+
+# The admin's URL. A path nobody guesses keeps log-in bots off it; only staff get in either way.
+ADMIN_PATH = env.str("ADMIN_PATH", default="admin/")
+if ADMIN_PATH.startswith("/") or not ADMIN_PATH.endswith("/"):
+    raise ImproperlyConfigured(f"ADMIN_PATH must be like 'admin/' (no slash first, one last), not {ADMIN_PATH!r}.")
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Passwords hashed before Argon2 still verify, and are rehashed with it at their next log-in.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie: forms carry the token, the API docs page gets it in the page.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Scripts and styles only from our own static files, none inline in a page (django-csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap's and Swagger UI's icons are data: URLs in their CSS
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Log-in throttling (django-axes, tracker/lockout.py): 5 failures for a username, or from an address, lock
+# its log-ins for 15 minutes after the last one, on the site, the admin and the API's token endpoint.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out log-in before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "tracker.lockout.FailedLogIns"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tracker.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "tracker.lockout.client_address"
+# Failures are kept (for the cool-off, and for staff to see in the admin); successful log-ins are not.
+AXES_DISABLE_ACCESS_LOG = True
+# Behind a reverse proxy every request comes from the proxy's address: without this, one person's
+# failures would lock everyone out.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # A load balancer may probe the health check over plain http.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # `check --deploy` asks for it; turn it off before the first deploy if the domain will not be preloaded.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
@@ -22,7 +23,7 @@ urlpatterns = [
     path("my-foods/", include("foods.own_item_urls")),
     path("api/v1/", api.urls),
     path("accounts/", include("tracker.account_urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
 # An unreachable database or cache, raised outside a view, still answers 503 rather than 500.

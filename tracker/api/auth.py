@@ -37,9 +37,12 @@ class TokenOut(Schema):
     token: str
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut},
+@router.post("/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
              summary="Trade a username and password for a token")
 def issue_token(request, credentials: Credentials):
+    """After 5 failed log-ins for a username, or from an address, its log-ins are refused with a 429 until
+    15 minutes after the last failure, here as on the log-in page."""
+    # The 429 is django-axes' answer (tracker.lockout), not this function's.
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
         return Status(401, error_body("Wrong username or password."))
