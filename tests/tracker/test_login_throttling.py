@@ -1,10 +1,12 @@
 """Repeated failed log-ins lock an account, or an address, out for 15 minutes: site, admin and API alike."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -106,6 +108,14 @@ def test_the_lockout_ends_15_minutes_after_the_last_failure(client, alice):
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=15, seconds=1))
     assert log_in(client, "alice", PASSWORD).status_code == 302
     assert logged_in(client)
+
+
+def test_staff_lift_a_lockout_with_the_axes_command(client, alice):
+    fail(client, "alice", 5)
+
+    call_command("axes_reset_username", "alice", stdout=io.StringIO())
+
+    assert log_in(client, "alice", PASSWORD).status_code == 302
 
 
 def test_the_admin_log_in_locks_out_too(client, django_user_model):
