@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SET_BY_TESTS = (
     "DJANGO_ENV", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "TRUSTED_PROXY_COUNT", "ADMIN_PATH",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "CONN_MAX_AGE", "REDIS_URL", "DATABASE_REPLICA_URL",
 )
 PRODUCTION = {"DJANGO_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "tandem.example"}
 
@@ -138,3 +138,47 @@ def test_every_environment_refuses_frames_and_sends_the_content_security_policy(
         found = settings_in("X_FRAME_OPTIONS", "MIDDLEWARE", **env)
         assert found["X_FRAME_OPTIONS"] == "DENY"
         assert "csp.middleware.CSPMiddleware" in found["MIDDLEWARE"]
+
+
+POSTGRES = {"DATABASE_URL": "postgres://tandem@db.example:5432/tandem"}
+
+
+def test_production_keeps_database_connections_and_checks_them_before_reuse():
+    database = settings_in("DATABASES", **PRODUCTION, **POSTGRES)["DATABASES"]["default"]
+
+    assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (60, True)
+    assert database["OPTIONS"]["connect_timeout"] == 3
+
+
+def test_conn_max_age_comes_from_the_environment_and_development_keeps_no_connection():
+    assert settings_in("DATABASES", CONN_MAX_AGE="5", **PRODUCTION)["DATABASES"]["default"]["CONN_MAX_AGE"] == 5
+    assert settings_in("DATABASES")["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+
+
+def test_the_cache_is_redis_when_redis_url_is_set_and_local_memory_otherwise():
+    redis = settings_in("CACHES", REDIS_URL="redis://cache.example:6379/1")["CACHES"]["default"]
+    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["LOCATION"] == "redis://cache.example:6379/1"
+
+    assert settings_in("CACHES")["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_sessions_are_cached_and_kept_in_the_database():
+    assert settings_in("SESSION_ENGINE") == {"SESSION_ENGINE": "django.contrib.sessions.backends.cached_db"}
+
+
+def test_logs_are_json_lines_on_stdout():
+    code = (
+        "import logging, django; django.setup(); "
+        "logging.getLogger('django.request').warning('Not Found: /nowhere/', extra={'status_code': 404}); "
+        "logging.getLogger('tandem.example').info('Hello')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+        env=clean_environment(DJANGO_SETTINGS_MODULE="tracker.settings", **PRODUCTION),
+    )
+
+    not_found, hello = (json.loads(line) for line in result.stdout.splitlines())
+    assert (not_found["level"], not_found["logger"], not_found["status_code"]) == ("WARNING", "django.request", 404)
+    assert not_found["message"] == "Not Found: /nowhere/" and "timestamp" in not_found
+    assert (hello["level"], hello["logger"], hello["message"]) == ("INFO", "tandem.example", "Hello")
