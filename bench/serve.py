@@ -68,6 +68,15 @@ def collect_static(static_root):
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def open_sockets(pid):
+    """How many sockets the process `pid` holds open."""
+    descriptors = Path(f"/proc/{pid}/fd")
+    try:
+        return sum(1 for descriptor in descriptors.iterdir() if os.readlink(descriptor).startswith("socket:"))
+    except FileNotFoundError:  # it has just exited
+        return 0
+
+
 class serving:
     """gunicorn serving the app while the `with` block runs, stopped after it."""
 
@@ -100,6 +109,10 @@ class serving:
         """The process ids of the master's workers now."""
         children = Path(f"/proc/{self.server.pid}/task/{self.server.pid}/children").read_text()
         return [int(pid) for pid in children.split()]
+
+    def busiest_worker(self):
+        """The worker holding the most sockets now: the one with most clients' connections (and its database's)."""
+        return max(self.worker_pids(), key=open_sockets)
 
     def log_lines(self):
         self.log.seek(0)

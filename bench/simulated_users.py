@@ -20,14 +20,14 @@ then does what the crowd's mode says, again and again, with no pause between req
 Every write carries an Idempotency-Key. A write that got no answer or a 5xx is sent again, same key
 and same entry, as the user's next write (a client retrying after a time-out); a 4xx is not retried.
 Each of a user's writes logs a different (day, time), so the database's rows can be matched to the writes
-whatever the server does with the key: check_writes() says which were lost, doubled or stored unasked.
+whatever the server does with the key: crowd.check_writes() says which were lost, doubled or stored unasked.
 """
 
 import json
 import re
 import resource
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from http.cookiejar import DefaultCookiePolicy
 from time import perf_counter
@@ -69,7 +69,11 @@ class Write:
     key: str
     body: dict
     entry_id: int | None = None  # the id of a 200 or 201 answer
-    attempts: int = 0
+    statuses: list = field(default_factory=list)  # each attempt's answer; 200: the key found it stored before
+
+    @property
+    def attempts(self):
+        return len(self.statuses)
 
 
 class Crowd:
@@ -112,6 +116,31 @@ class Crowd:
         self.runner.quit()
         # How much of a core the load generator (this process) took, on the machine it shares with the server.
         self.cpu_share = (cpu_seconds() - self.cpu_started) / self.clock()
+
+    def check_writes(self):
+        """
+        Match the users' Entry rows to their writes: (lost, doubled, stored without an acknowledgement,
+        rows of no write). Lost: acknowledged writes whose entry is not in the database; doubled: writes
+        stored more than once.
+        """
+        from tracker.models import Entry
+
+        rows = {}
+        usernames = [username for username, _, _ in self.accounts]
+        for pk, username, day, clock in Entry.objects.filter(user__username__in=usernames).values_list(
+            "pk", "user__username", "day", "time"
+        ):
+            rows.setdefault((username, day, clock), []).append(pk)
+        lost, doubled, unacknowledged = [], [], []
+        for write in self.writes:
+            stored = rows.pop((write.username, write.day, write.clock), [])
+            if write.entry_id is not None and write.entry_id not in stored:
+                lost.append(write)
+            if len(stored) > 1:
+                doubled.append(write)
+            if write.entry_id is None and stored:
+                unacknowledged.append(write)
+        return lost, doubled, unacknowledged, sum(len(pks) for pks in rows.values())
 
     def between(self, first, last, kinds=None):
         """The answers to the requests sent and answered from `first` to `last` seconds (of `kinds`)."""
@@ -165,9 +194,9 @@ def user_class(crowd):
             if self.pending is None:
                 self.pending = self.new_write()
             write = self.pending
-            write.attempts += 1
             headers = self.bearer | {"Idempotency-Key": write.key}
             answer = self.send("entry", "POST", "/api/v1/entries", json=write.body, headers=headers)
+            write.statuses.append(answer.status_code or 0)
             if answer.status_code in (200, 201):
                 write.entry_id = json.loads(answer.content)["id"]
                 self.pending, self.day = None, write.day
@@ -220,25 +249,3 @@ def plain_text(answer):
 def cpu_seconds():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def check_writes(writes):
-    """
-    Match the Entry rows to the writes: (lost, doubled, stored without an acknowledgement, rows of no write).
-    Lost: acknowledged writes whose entry is not in the database; doubled: writes stored more than once.
-    """
-    from tracker.models import Entry
-
-    rows = {}
-    for pk, username, day, clock in Entry.objects.values_list("pk", "user__username", "day", "time"):
-        rows.setdefault((username, day, clock), []).append(pk)
-    lost, doubled, unacknowledged = [], [], []
-    for write in writes:
-        stored = rows.pop((write.username, write.day, write.clock), [])
-        if write.entry_id is not None and write.entry_id not in stored:
-            lost.append(write)
-        if len(stored) > 1:
-            doubled.append(write)
-        if write.entry_id is None and stored:
-            unacknowledged.append(write)
-    return lost, doubled, unacknowledged, sum(len(pks) for pks in rows.values())
