@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # First: locust patches the standard library for gevent when it is imported.
-from simulated_users import KINDS, Crowd, check_writes  # noqa: E402, I001
+from simulated_users import KINDS, Crowd  # noqa: E402, I001
 
 import gevent  # noqa: E402
 
@@ -144,7 +144,7 @@ def report_ceiling(crowd, slices):
 
 
 def report_writes(crowd):
-    lost, doubled, unacknowledged, strays = check_writes(crowd.writes)
+    lost, doubled, unacknowledged, strays = crowd.check_writes()
     acknowledged = sum(1 for write in crowd.writes if write.entry_id is not None)
     retried = sum(1 for write in crowd.writes if write.attempts > 1)
     print(f"\nWrites: {len(crowd.writes)} sent ({retried} sent again after no answer or a 5xx), "
