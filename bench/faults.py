@@ -101,9 +101,11 @@ class ThrowawayPostgres:
         return (self.data / "postmaster.pid").exists()
 
     def remove(self):
-        if self.is_running():
-            self.run("pg_ctl", "--pgdata", self.data, "--mode", "immediate", "--wait", "stop")
-        shutil.rmtree(self.directory, ignore_errors=True)
+        try:
+            if self.is_running():
+                self.run("pg_ctl", "--pgdata", self.data, "--mode", "immediate", "--wait", "stop")
+        finally:
+            shutil.rmtree(self.directory, ignore_errors=True)
 
 
 class Checks:

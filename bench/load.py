@@ -41,7 +41,7 @@ CEILING_ROUNDS = 3
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--database-url", default=DEFAULT_URL, help="a PostgreSQL database named bench_...")
     parser.add_argument("--users", type=int, default=50, help="simulated users, each an account of its own")
     parser.add_argument("--seconds", type=float, default=60, help="how long the load runs")
     parser.add_argument("--ceiling-seconds", type=float, default=30,
@@ -56,6 +56,8 @@ def parse_args():
 
 def main():
     args = parse_args()
+    if not args.database_url.startswith("postgres"):
+        sys.exit("The load bench runs on PostgreSQL, as production does: give a postgres://... URL.")
     url, remove = prepare_database(args.database_url, prefix="bench_load")
     static = tempfile.TemporaryDirectory(prefix="bench_load_static_")
     try:
