@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # First: locust patches the standard library for gevent when it is imported.
-from simulated_users import KINDS, Crowd  # noqa: E402, I001
+from simulated_users import KINDS, Crowd, by_status  # noqa: E402, I001
 
 import gevent  # noqa: E402
 
@@ -92,9 +92,9 @@ def run(crowd, args):
     """The load, then the ceiling and the day page alone in turns: the load's window and the slices'."""
     crowd.mode = "mixed"
     gevent.sleep(WARM_UP_SECONDS)
-    load = (crowd.clock(), None)
+    first = crowd.clock()
     gevent.sleep(args.seconds)
-    load = (load[0], crowd.clock())
+    load = (first, crowd.clock())
     slices = []
     for _ in range(CEILING_ROUNDS):
         for mode in ("ceiling", "day page"):
@@ -118,10 +118,7 @@ def report_load(crowd, load):
         chosen = [answer for answer in answers if kind in (None, answer.kind)]
         name = "all" if kind is None else KINDS[kind]
         print_row(name, chosen, seconds)
-    statuses = {}
-    for answer in answers:
-        statuses[answer.status] = statuses.get(answer.status, 0) + 1
-    print("Answers by status:", ", ".join(f"{status or 'none'}: {count}" for status, count in sorted(statuses.items())))
+    print("Answers by status:", by_status(answers))
 
 
 def print_row(name, answers, seconds):

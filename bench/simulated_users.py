@@ -33,6 +33,7 @@ from http.cookiejar import DefaultCookiePolicy
 from time import perf_counter
 
 import gevent
+from benchdb import BASELINE_PATH
 from locust import FastHttpUser, constant, task
 from locust.env import Environment
 
@@ -43,7 +44,7 @@ KINDS = {
     "entry": "POST /api/v1/entries",
     "day page": "GET /day/{date}/",
     "summary": "GET /api/v1/days/{date}",
-    "ceiling": "GET /bench/ok/ (ceiling)",
+    "ceiling": f"GET {BASELINE_PATH} (ceiling)",
     "log-in page": "GET /accounts/login/",
     "log-in": "POST /accounts/login/",
 }
@@ -69,7 +70,7 @@ class Write:
     key: str
     body: dict
     entry_id: int | None = None  # the id of a 200 or 201 answer
-    statuses: list = field(default_factory=list)  # each attempt's answer; 200: the key found it stored before
+    statuses: list[int] = field(default_factory=list)  # each attempt's; a 200: the key found it stored before
 
     @property
     def attempts(self):
@@ -174,7 +175,7 @@ def user_class(crowd):
             elif crowd.mode == "day page":
                 self.read("day page", f"/day/{self.day}/")
             elif crowd.mode == "ceiling":
-                self.read("ceiling", "/bench/ok/")
+                self.read("ceiling", BASELINE_PATH)
             else:
                 gevent.sleep(0.05)
 
@@ -237,6 +238,14 @@ def user_class(crowd):
             return answer
 
     return SimulatedUser
+
+
+def by_status(answers):
+    """How many answers had each status: "200: 12, 503: 3"."""
+    counts = {}
+    for answer in answers:
+        counts[answer.status] = counts.get(answer.status, 0) + 1
+    return ", ".join(f"{status or 'no answer'}: {count}" for status, count in sorted(counts.items()))
 
 
 def plain_text(answer):
