@@ -11,7 +11,9 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.http import JsonResponse
+from django.core.exceptions import SuspiciousOperation
+from django.http import JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from tracker.api.errors import error_body
@@ -24,6 +26,20 @@ def lockout_message():
 
 class FailedLogIns(AxesDatabaseHandler):
     """Failed log-ins are counted in the database, which every app server shares."""
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        """Count the failure even when the request's body is not the form its Content-Type claims.
+
+        Axes keeps the form data of each failure. An API call with a JSON body sent as a multipart form
+        has none Django can read, and the error would stop the failure from being counted: unlimited
+        guesses at a password.
+        """
+        if request is not None:
+            try:
+                request.POST  # noqa: B018 (parsed here to see whether it can be)
+            except (MultiPartParserError, SuspiciousOperation):
+                request.POST = QueryDict()
+        return super().user_login_failed(sender, credentials, request, **kwargs)
 
     def reset_user_attempts(self, request, credentials=None):
         """A successful log-in forgives the failures of its own username, from any address, and no others.

@@ -1,6 +1,7 @@
 """Repeated failed log-ins lock an account, or an address, out for 15 minutes: site, admin and API alike."""
 
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -218,3 +219,17 @@ def test_behind_a_proxy_clients_are_locked_out_one_by_one(client, settings, alic
 
     assert is_locked_out(spoofing)
     assert elsewhere.status_code == 302
+
+
+@pytest.mark.parametrize("content_type, password", [
+    ("multipart/form-data", "wrong-horse"),  # no boundary: not a form Django can read
+    ("application/x-www-form-urlencoded", "&" * 1001),  # read as a form, more fields than Django allows
+])
+def test_failures_count_whatever_content_type_the_api_call_claims(client, alice, content_type, password):
+    """Axes keeps a failed log-in's form data: a JSON body sent as a form may have none Django can read."""
+    body = json.dumps({"username": "alice", "password": password})
+    for _ in range(4):
+        response = client.post("/api/v1/token", body, content_type=content_type, REMOTE_ADDR="203.0.113.9")
+        assert response.status_code == 401
+
+    assert token_request(client, "alice", "wrong-horse").status_code == 429
