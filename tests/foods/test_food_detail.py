@@ -190,9 +190,9 @@ def make_rich_item(portion_count):
 def test_the_number_of_queries_is_fixed(client, django_assert_num_queries, portion_count):
     item = make_rich_item(portion_count)
 
-    # Session, user and standing notices; the item with its category, its values with their sources, its
-    # portions with theirs.
-    with django_assert_num_queries(6):
+    # The user (the session is read from the cache) and standing notices; the item with its category, its
+    # values with their sources, its portions with theirs.
+    with django_assert_num_queries(5):
         response = client.get(item.get_absolute_url())
 
     assert len(response.context["facts"].portion_rows) == portion_count

@@ -188,9 +188,9 @@ def make_rich_items(count):
 def test_the_number_of_queries_does_not_grow_with_the_items(client, django_assert_num_queries, count, sort):
     make_rich_items(count)
 
-    # Session, user and standing notices; the page (with no next page, its length is the count) and the
-    # categories of the filter form.
-    with django_assert_num_queries(5):
+    # The user (the session is read from the cache) and standing notices; the page (with no next page, its
+    # length is the count) and the categories of the filter form.
+    with django_assert_num_queries(4):
         response = client.get(URL, {"sort": sort})
 
     assert len(listed_names(response)) == count
@@ -199,7 +199,7 @@ def test_the_number_of_queries_does_not_grow_with_the_items(client, django_asser
 def test_a_list_of_several_pages_adds_just_its_count(client, django_assert_num_queries):
     make_rich_items(PER_PAGE + 1)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(URL)
 
     assert len(listed_names(response)) == PER_PAGE

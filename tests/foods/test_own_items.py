@@ -502,13 +502,14 @@ def test_the_list_takes_the_same_queries_for_1_or_20_items(client, alice, django
     client.force_login(alice)
     first = make_own_bar(alice, name="Bar 0")
     log_item(alice, first, grams=50)
-    with django_assert_num_queries(5):  # session, user, standing notices, items with their values, portions
+    # The user (the session is read from the cache), standing notices, items with their values, portions.
+    with django_assert_num_queries(4):
         response = client.get(LIST_URL)
     assert len(response.context["rows"]) == 1
 
     for number in range(1, 20):
         item = make_own_bar(alice, name=f"Bar {number}")
         log_item(alice, item, grams=50)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(LIST_URL)
     assert len(response.context["rows"]) == 20

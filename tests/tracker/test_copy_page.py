@@ -367,13 +367,14 @@ def test_the_preview_makes_the_same_few_queries_for_1_or_20_entries(
             log_dose(alice, "k2_mk7_ug", 90, "ug", day=FROM_DAY, meal="dinner")
     alice_client.get(URL)  # the session and the profile exist from here on
 
-    # The session and the user; the entries, their items' values, their routines' pauses and the routine
-    # doses already logged on the day; the profile and its guidance profile; the standing notices' profile.
-    with django_assert_num_queries(9):
+    # The user (the session is read from the cache); the entries, their items' values, their routines' pauses
+    # and the routine doses already logged on the day; the profile and its guidance profile; the standing
+    # notices' profile.
+    with django_assert_num_queries(8):
         few = html_of(alice_client.get(URL, {"from": (FROM_DAY - timedelta(days=10)).isoformat()}))
     with CaptureQueriesContext(connection) as many_queries:
         many = html_of(alice_client.get(URL))
 
-    assert len(many_queries) == 9
+    assert len(many_queries) == 8
     assert len(rows_to_add(few)) == 2
     assert len(rows_to_add(many)) == 20

@@ -248,12 +248,12 @@ def test_a_year_takes_the_same_queries_as_a_week(alice_client, alice, django_ass
         log_item(alice, softgel, units=1, day=DAY - timedelta(days=back + 1), meal="dinner")
     alice_client.get(URL)  # the profile exists from here on
 
-    # session, user, standing notices, profile (view), profile, default guidance profile, it with its brackets (2),
-    # totals (3), entry counts
-    with django_assert_num_queries(12):
+    # user (the session is read from the cache), standing notices, profile (view), profile, default guidance
+    # profile, it with its brackets (2), totals (3), entry counts
+    with django_assert_num_queries(11):
         html_of(alice_client.get(URL, {"days": 7}))
     with CaptureQueriesContext(connection) as year:
         html = html_of(alice_client.get(URL, {"days": 365}))
 
-    assert len(year) == 12
+    assert len(year) == 11
     assert len(rows(html)) == 365

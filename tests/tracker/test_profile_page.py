@@ -44,9 +44,9 @@ def test_it_shows_the_defaults_with_clinical_table_selected(client, alice, djang
     Profile.objects.for_user(alice)
     client.force_login(alice)
 
-    # session, user, profile, the default guidance profile, the options, crispy's check that there are some,
-    # the API tokens, and the standing notices of base.html
-    with django_assert_num_queries(8):
+    # user (the session is read from the cache), profile, the default guidance profile, the options, crispy's
+    # check that there are some, the API tokens, and the standing notices of base.html
+    with django_assert_num_queries(7):
         response = client.get(URL)
 
     assert response.status_code == 200
