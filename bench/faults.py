@@ -138,7 +138,8 @@ def main():
         checks = Checks()
         with serving(url, args.workers, env=environment) as server:
             print(f"Throwaway PostgreSQL {postgres.bin.parent.name} on port {postgres.port}; gunicorn: {server.how}; "
-                  f"production settings; {args.users} simulated users logging entries and reading their days")
+                  f"production settings; {args.users} simulated users logging entries and reading their days; "
+                  f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             report_idempotency(server.port, accounts[-1][2], natto_id)
             crowd = Crowd(server.port, accounts[:-1], natto_id, production=True, timeout=2 * HANG_LIMIT)
             crowd.start(args.users)

@@ -75,11 +75,12 @@ def main():
         connections.close_all()
         with serving(url, args.workers, env=environment) as server:
             print(f"gunicorn: {server.how}; {args.environment} settings; PostgreSQL; "
-                  f"{args.users} simulated users")
+                  f"{args.users} simulated users; {load_average()}")
             crowd = Crowd(server.port, accounts, natto_id, production=args.environment == "production")
             crowd.start(args.users)
             load, slices = run(crowd, args)
-        print(f"The simulated users (this process) used {crowd.cpu_share:.0%} of one core over the run.")
+        print(f"The simulated users (this process) used {crowd.cpu_share:.0%} of one core over the run; "
+              f"{load_average()} at its end.")
         report_load(crowd, load)
         report_ceiling(crowd, slices)
         return report_writes(crowd)
@@ -106,12 +107,20 @@ def run(crowd, args):
     return load, slices
 
 
+def load_average():
+    """The machine's load (the server, PostgreSQL, the simulated users and whatever else runs): figures are noisy."""
+    return f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
 def report_load(crowd, load):
     first, last = load
     seconds = last - first
     answers = crowd.between(first, last)
-    log_ins = [answer.milliseconds for answer in crowd.answers if answer.kind == "log-in"]
-    print(f"Log-ins through the form, all users at once: median {median(log_ins):.0f} ms, p95 {p95(log_ins):.0f} ms")
+    log_ins = [answer for answer in crowd.answers if answer.kind == "log-in"]
+    span = max(answer.ended for answer in log_ins) - min(answer.started for answer in log_ins)
+    latencies = [answer.milliseconds for answer in log_ins]
+    print(f"{len(log_ins)} log-ins through the form at once (Argon2): {len(log_ins) / span:.1f} a second, "
+          f"median {median(latencies):.0f} ms, p95 {p95(latencies):.0f} ms")
     print(f"\nThe load: {seconds:.0f} s after a {WARM_UP_SECONDS} s warm-up, requests sent and answered in it")
     print(f"{'request':<28}{'count':>7}{'req/s':>8}{'median ms':>11}{'p95 ms':>9}{'errors':>8}")
     for kind in (None, "entry", "day page", "summary"):
