@@ -19,10 +19,14 @@ class LoginRequiredExceptAdminMiddleware(LoginRequiredMiddleware):
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.resolver_match.namespace in ("admin", "api"):
             return None
+        # Before Django's own check reads the user: /healthz must answer without the database's help.
+        if not getattr(view_func, "login_required", True):
+            return None
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 
-# The services a request may find unreachable, and what their client libraries raise then.
+# The services a request may find unreachable, and what their client libraries raise then. OperationalError
+# also covers a connection dropped mid-request and a statement the server cancelled: worth trying again too.
 UNREACHABLE_SERVICES = {
     "database": (OperationalError, InterfaceError),
     "cache": (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError),

@@ -60,6 +60,15 @@ def test_it_answers_503_naming_the_database_when_it_is_down(client):
     assert response.json() == {"status": "unavailable", "database": "unreachable", "cache": "ok"}
 
 
+def test_it_answers_for_itself_to_a_request_with_a_session(client):
+    client.cookies["sessionid"] = "a" * 32  # reading its user would need the database
+
+    with mock.patch.object(connection, "_cursor", side_effect=OperationalError("Connection refused")):
+        response = client.get(URL)
+
+    assert response.json()["database"] == "unreachable"
+
+
 @override_settings(CACHES=UNREACHABLE_REDIS)
 def test_it_answers_503_naming_the_cache_when_redis_is_down(client):
     response = client.get(URL)
