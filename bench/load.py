@@ -32,7 +32,7 @@ from simulated_users import KINDS, Crowd, by_status  # noqa: E402, I001
 import gevent  # noqa: E402
 
 from benchdb import catalog_natto_id, make_accounts, median, p95, prepare_database, setup_django  # noqa: E402
-from serve import app_environment, collect_static, serving  # noqa: E402
+from serve import app_environment, collect_static, open_sockets, serving  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_load"
 WARM_UP_SECONDS = 5
@@ -78,10 +78,10 @@ def main():
                   f"{args.users} simulated users; {load_average()}")
             crowd = Crowd(server.port, accounts, natto_id, production=args.environment == "production")
             crowd.start(args.users)
-            load, slices = run(crowd, args)
+            load, slices, sockets = run(crowd, server, args)
         print(f"The simulated users (this process) used {crowd.cpu_share:.0%} of one core over the run; "
               f"{load_average()} at its end.")
-        report_load(crowd, load)
+        report_load(crowd, load, sockets)
         report_ceiling(crowd, slices)
         return report_writes(crowd)
     finally:
@@ -89,12 +89,17 @@ def main():
         static.cleanup()
 
 
-def run(crowd, args):
-    """The load, then the ceiling and the day page alone in turns: the load's window and the slices'."""
+def run(crowd, server, args):
+    """
+    The load, then the ceiling and the day page alone in turns: the load's window, the slices', and the
+    sockets each worker held halfway through the load (how the users' connections fell on the workers).
+    """
     crowd.mode = "mixed"
     gevent.sleep(WARM_UP_SECONDS)
     first = crowd.clock()
-    gevent.sleep(args.seconds)
+    gevent.sleep(args.seconds / 2)
+    sockets = {pid: open_sockets(pid) for pid in server.worker_pids()}
+    gevent.sleep(args.seconds / 2)
     load = (first, crowd.clock())
     slices = []
     for _ in range(CEILING_ROUNDS):
@@ -104,7 +109,7 @@ def run(crowd, args):
             gevent.sleep(args.ceiling_seconds / CEILING_ROUNDS / 2)
             slices.append((mode, first, crowd.clock()))
     crowd.stop()
-    return load, slices
+    return load, slices, sockets
 
 
 def load_average():
@@ -112,7 +117,7 @@ def load_average():
     return f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
 
 
-def report_load(crowd, load):
+def report_load(crowd, load, sockets):
     first, last = load
     seconds = last - first
     answers = crowd.between(first, last)
@@ -128,6 +133,7 @@ def report_load(crowd, load):
         name = "all" if kind is None else KINDS[kind]
         print_row(name, chosen, seconds)
     print("Answers by status:", by_status(answers))
+    print(f"Open sockets by worker halfway through (the users' keep-alive connections and the workers' own): {sockets}")
 
 
 def print_row(name, answers, seconds):
