@@ -14,16 +14,18 @@ the schema does not describe, and stops the server and removes the database what
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+from benchdb import prepare_database  # noqa: E402  (a throwaway database, as the benches make theirs)
+from serve import free_port  # noqa: E402
+
 BIN = Path(sys.executable).parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tandem_fuzz"
 USERNAME, PASSWORD = "fuzz", "fuzz-horse-battery-staple"
@@ -45,7 +47,7 @@ def parse_args():
 
 def main():
     args = parse_args()
-    database_url, remove_database = fresh_database(args.database_url)
+    database_url, remove_database = prepare_database(args.database_url, prefix="tandem_fuzz", scratch="tandem_fuzz")
     try:
         return fuzz(database_url, args)
     finally:
@@ -92,36 +94,8 @@ def fuzz(database_url, args):
     return fuzzed.returncode
 
 
-def fresh_database(url):
-    """Make the fuzz database anew; return (url to use, function that removes it)."""
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        directory = tempfile.TemporaryDirectory(prefix="tandem_fuzz_")
-        return f"sqlite:///{Path(directory.name) / 'fuzz.sqlite3'}", directory.cleanup
-    name = parts.path.lstrip("/")
-    if not name.endswith("_fuzz"):
-        sys.exit(f"Refusing to drop and recreate {name!r}: a fuzz database's name ends with _fuzz.")
-    import psycopg
-
-    admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-
-    def run(sql):
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(sql)
-
-    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    run(f'CREATE DATABASE "{name}"')
-    return url, lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def manage(*args, env):
     subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, check=True)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_serving(url, server, timeout=30):

@@ -23,22 +23,26 @@ REPO = Path(__file__).resolve().parent.parent
 BASELINE_PATH = "/bench/ok/"
 
 
-def prepare_database(url, prefix="bench"):
-    """Create a fresh bench database; return (url to use, function that removes it)."""
+def prepare_database(url, prefix="bench", scratch="bench_"):
+    """
+    Create a fresh database; return (url to use, function that removes it). A PostgreSQL database is
+    dropped and made anew only if its name starts with `scratch`; sqlite:/// is a file in a temporary
+    directory named after `prefix`.
+    """
     parts = urlsplit(url)
     if parts.scheme.startswith("postgres"):
         import psycopg
 
         name = parts.path.lstrip("/")
-        if not name.startswith("bench_"):
-            sys.exit(f"Refusing to drop and recreate {name!r}: a bench database's name starts with bench_.")
+        if not name.startswith(scratch):
+            sys.exit(f"Refusing to drop and recreate {name!r}: a scratch database's name starts with {scratch}.")
         admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
 
         def run(sql):
             with psycopg.connect(admin_url, autocommit=True) as connection:
                 connection.execute(sql)
 
-        run(f'DROP DATABASE IF EXISTS "{name}"')
+        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         run(f'CREATE DATABASE "{name}"')
         return url, lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
