@@ -80,7 +80,7 @@ def test_every_call_but_the_token_one_needs_a_token_and_documents_the_401(schema
 def test_errors_have_one_documented_shape(schema):
     for path, method, operation in operations(schema):
         for status, response in operation["responses"].items():
-            if status.startswith("4"):
+            if status.startswith(("4", "5")):
                 body = response["content"]["application/json"]["schema"]
                 assert body == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, status)
 
@@ -113,3 +113,10 @@ def test_the_docs_point_at_our_schema(client):
     html = client.get("/api/v1/docs").content.decode()
 
     assert '"url": "/api/v1/openapi.json"' in html
+
+
+def test_every_operation_declares_the_503_of_an_unreachable_database(schema):
+    for path, method, operation in operations(schema):
+        unavailable = operation["responses"].get("503")
+        assert unavailable, (method, path)
+        assert "Retry-After" in unavailable["headers"], (method, path)

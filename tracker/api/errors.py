@@ -59,6 +59,23 @@ def _schema_errors(exc):
     return pairs
 
 
+def declare_unavailable(schema):
+    """
+    `schema` with the 503 every operation gives while the database or the cache is unreachable (the
+    handlers below, or tracker.middleware before the API is reached), declared once for them all.
+    """
+    unavailable = {
+        "description": "Tandem can't reach its database or cache: nothing was saved; try again later.",
+        "headers": {"Retry-After": {"description": "Seconds to wait before trying again.",
+                                    "schema": {"type": "integer"}}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            operation["responses"]["503"] = unavailable
+    return schema
+
+
 def install_handlers(api):
     @api.exception_handler(SchemaValidationError)
     def schema_invalid(request, exc):
