@@ -30,8 +30,12 @@ threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 timeout = 30
 # On a restart or a shutdown, requests under way get this long to finish.
 graceful_timeout = 30
-# Connections from the reverse proxy are reused for a few seconds.
-keepalive = 5
+# Each connection carries one request, then closes. A kept-alive connection stays with the worker that
+# accepted it, and under load one worker ended up with all of them while the other idled (bench/load.py
+# --keep-alive 5: one of 2 workers gave a median 100% of each second's answers). Closed connections spread
+# the requests over the workers (53% for the busiest) for 1.5 to 1.75 times the requests per second in that
+# bench. A reverse proxy on the same machine or network opens a new connection in well under a millisecond.
+keepalive = 0
 # Each worker is replaced after about a thousand requests, the jitter keeping them from restarting together:
 # memory a worker gathers over days never piles up.
 max_requests = 1000
@@ -70,6 +74,7 @@ class AccessLogFormatter(JsonFormatter):
             remote_addr=atoms["h"],
             forwarded_for=atoms["{x-forwarded-for}i"],
             user_agent=atoms["a"],
+            pid=record.process,  # the worker that answered
         )
 
 

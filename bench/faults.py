@@ -257,7 +257,7 @@ def check_every_write(crowd, checks):
         after = [write for write in retried if failure in write.statuses]
         stored_before = sum(1 for write in after if write.statuses[-1] == 200)
         print(f"  after {name}: {len(after)} sent again; the server had stored {stored_before} of them already "
-              "(it answered the resend 200 with that entry: the Idempotency-Key kept them single)")
+              "(a resend of a stored one is answered 200 with that entry: the Idempotency-Key keeps it single)")
     saved_despite_503 = [write for write in retried
                          if 503 in write.statuses and 0 not in write.statuses and write.statuses[-1] == 200]
     checks(not saved_despite_503, "a 503 to a write means it was not saved, as the page says "

@@ -17,12 +17,14 @@ a share of the ceiling's.
     .venv/bin/python bench/load.py                          # database bench_load on 127.0.0.1:5432
     .venv/bin/python bench/load.py --seconds 20 --users 20
     .venv/bin/python bench/load.py --environment development
+    .venv/bin/python bench/load.py --keep-alive 5           # each connection kept open 5 s between requests
 """
 
 import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -32,7 +34,7 @@ from simulated_users import KINDS, Crowd, by_status  # noqa: E402, I001
 import gevent  # noqa: E402
 
 from benchdb import catalog_natto_id, make_accounts, median, p95, prepare_database, setup_django  # noqa: E402
-from serve import app_environment, collect_static, open_sockets, serving  # noqa: E402
+from serve import app_environment, collect_static, serving  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_load"
 WARM_UP_SECONDS = 5
@@ -47,6 +49,8 @@ def parse_args():
     parser.add_argument("--ceiling-seconds", type=float, default=30,
                         help="how long the ceiling and the day page alone run, in all")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--keep-alive", type=int, metavar="SECONDS",
+                        help="gunicorn's keep-alive, instead of gunicorn.conf.py's (0: one request a connection)")
     parser.add_argument("--environment", choices=["production", "development"], default="production",
                         help="DJANGO_ENV of the served app (development: with DEBUG off)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9",
@@ -73,15 +77,16 @@ def main():
         accounts = make_accounts(args.users)
         natto_id = catalog_natto_id()
         connections.close_all()
-        with serving(url, args.workers, env=environment) as server:
+        with serving(url, args.workers, env=environment, keep_alive=args.keep_alive) as server:
             print(f"gunicorn: {server.how}; {args.environment} settings; PostgreSQL; "
                   f"{args.users} simulated users; {load_average()}")
             crowd = Crowd(server.port, accounts, natto_id, production=args.environment == "production")
             crowd.start(args.users)
-            load, slices, sockets = run(crowd, server, args)
+            load, slices, wall_clock = run(crowd, args)
+            spread = server.answers_by_worker(*wall_clock)
         print(f"The simulated users (this process) used {crowd.cpu_share:.0%} of one core over the run; "
               f"{load_average()} at its end.")
-        report_load(crowd, load, sockets)
+        report_load(crowd, load, spread, args.workers)
         report_ceiling(crowd, slices)
         return report_writes(crowd)
     finally:
@@ -89,18 +94,16 @@ def main():
         static.cleanup()
 
 
-def run(crowd, server, args):
+def run(crowd, args):
     """
-    The load, then the ceiling and the day page alone in turns: the load's window, the slices', and the
-    sockets each worker held halfway through the load (how the users' connections fell on the workers).
+    The load, then the ceiling and the day page alone in turns: the load's window (on the crowd's clock),
+    the slices', and the load's window on the wall clock (the server's log tells time by it).
     """
     crowd.mode = "mixed"
     gevent.sleep(WARM_UP_SECONDS)
-    first = crowd.clock()
-    gevent.sleep(args.seconds / 2)
-    sockets = {pid: open_sockets(pid) for pid in server.worker_pids()}
-    gevent.sleep(args.seconds / 2)
-    load = (first, crowd.clock())
+    first, wall_clock_first = crowd.clock(), time.time()
+    gevent.sleep(args.seconds)
+    load, wall_clock = (first, crowd.clock()), (wall_clock_first, time.time())
     slices = []
     for _ in range(CEILING_ROUNDS):
         for mode in ("ceiling", "day page"):
@@ -109,7 +112,7 @@ def run(crowd, server, args):
             gevent.sleep(args.ceiling_seconds / CEILING_ROUNDS / 2)
             slices.append((mode, first, crowd.clock()))
     crowd.stop()
-    return load, slices, sockets
+    return load, slices, wall_clock
 
 
 def load_average():
@@ -117,7 +120,7 @@ def load_average():
     return f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
 
 
-def report_load(crowd, load, sockets):
+def report_load(crowd, load, spread, workers):
     first, last = load
     seconds = last - first
     answers = crowd.between(first, last)
@@ -133,7 +136,9 @@ def report_load(crowd, load, sockets):
         name = "all" if kind is None else KINDS[kind]
         print_row(name, chosen, seconds)
     print("Answers by status:", by_status(answers))
-    print(f"Open sockets by worker halfway through (the users' keep-alive connections and the workers' own): {sockets}")
+    shares = [max(answers.values()) / sum(answers.values()) for answers in spread.values()]
+    print(f"Share of each second's answers given by the busiest worker: median {median(shares):.0%} "
+          f"(spread evenly over {workers} workers: {1 / workers:.0%})")
 
 
 def print_row(name, answers, seconds):

@@ -16,6 +16,7 @@ settings, as the load and fault benches do:
     with serving(url, env=environment) as server: ...
 """
 
+import json
 import os
 import secrets
 import socket
@@ -23,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter, defaultdict
+from datetime import datetime
 from pathlib import Path
 
 from benchdb import REPO
@@ -80,10 +83,13 @@ def open_sockets(pid):
 class serving:
     """gunicorn serving the app while the `with` block runs, stopped after it."""
 
-    def __init__(self, database_url, workers=2, threads=4, env=None):
+    def __init__(self, database_url, workers=2, threads=4, env=None, keep_alive=None):
         if CONFIG.exists():
             self.how = f"{CONFIG.name}, {workers} workers"
             options = ["--config", str(CONFIG), "--workers", str(workers)]
+            if keep_alive is not None:
+                self.how += f", keep-alive {keep_alive} s"
+                options += ["--keep-alive", str(keep_alive)]
         else:
             self.how = f"{workers} workers × {threads} threads (gthread)"
             options = ["--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
@@ -113,6 +119,21 @@ class serving:
     def busiest_worker(self):
         """The worker holding the most sockets now: the one with most clients' connections (and its database's)."""
         return max(self.worker_pids(), key=open_sockets)
+
+    def answers_by_worker(self, start, end):
+        """
+        For each second of wall-clock time in [start, end): how many requests each worker answered, as
+        {second: Counter({pid: answers})}, read from the access log (gunicorn.conf.py's JSON lines).
+        """
+        seconds = defaultdict(Counter)
+        for line in self.log_lines():
+            if '"gunicorn.access"' not in line:
+                continue
+            answer = json.loads(line)
+            moment = datetime.fromisoformat(answer["timestamp"]).timestamp()
+            if start <= moment < end:
+                seconds[int(moment)][answer["pid"]] += 1
+        return seconds
 
     def log_lines(self):
         self.log.seek(0)

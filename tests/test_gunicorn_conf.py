@@ -35,6 +35,7 @@ def test_gunicorn_reads_the_config_file_by_itself():
     assert found["workers"] == str(multiprocessing.cpu_count() * 2 + 1)
     assert found["threads"] == "4"
     assert (found["timeout"], found["graceful_timeout"]) == ("30", "30")
+    assert found["keepalive"] == "0"
     assert (found["max_requests"], found["max_requests_jitter"]) == ("1000", "100")
     assert found["preload_app"] == "False"
     assert found["worker_tmp_dir"] == ("/dev/shm" if Path("/dev/shm").is_dir() else "None")
@@ -70,6 +71,7 @@ def test_the_access_log_is_a_json_object_per_request():
     assert (line["bytes"], line["duration_ms"]) == (512, 12)
     assert (line["remote_addr"], line["forwarded_for"], line["user_agent"]) == ("127.0.0.1", "203.0.113.9", "curl/8")
     assert "timestamp" in line
+    assert line["pid"] == os.getpid()
 
 
 def test_gunicorn_and_django_log_the_same_fields():
