@@ -25,7 +25,12 @@ def lockout_message():
 
 
 class FailedLogIns(AxesDatabaseHandler):
-    """Failed log-ins are counted in the database, which every app server shares."""
+    """Failed log-ins are counted in the database, which every app server shares.
+
+    Not in the cache: axes' cache handler names a count by the hash of its value alone, so failures as the
+    username "198.51.100.7" would count against the address 198.51.100.7, and anyone could lock an office
+    or a household out. The database keeps username and address apart (and staff see them in the admin).
+    """
 
     def user_login_failed(self, sender, credentials, request=None, **kwargs):
         """Count the failure even when the request's body is not the form its Content-Type claims.

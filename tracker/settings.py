@@ -199,6 +199,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out log-in before the password is checked
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Counted in the database, not the cache: tracker/lockout.py says why.
 AXES_HANDLER = "tracker.lockout.FailedLogIns"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)

@@ -83,6 +83,12 @@ def test_an_address_is_locked_out_after_five_failures_across_usernames(client, a
     assert log_in(Client(), "alice", PASSWORD, address="198.51.100.7").status_code == 302
 
 
+def test_failing_as_a_username_spelled_like_an_address_does_not_lock_that_address_out(client, alice):
+    fail(client, "198.51.100.7", 5, address="203.0.113.9")
+
+    assert log_in(Client(), "alice", PASSWORD, address="198.51.100.7").status_code == 302
+
+
 def test_a_successful_log_in_forgives_the_users_own_failures(client, alice):
     fail(client, "alice", 4)
     assert log_in(client, "alice", PASSWORD).status_code == 302
