@@ -277,12 +277,20 @@ JSON_LOG_FORMAT = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": JSON_LOG_FORMAT},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
+    "formatters": {
+        "json": JSON_LOG_FORMAT,
+        "runserver": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"},
+        "runserver": {"class": "logging.StreamHandler", "formatter": "runserver"},
+    },
     "root": {"handlers": ["stdout"], "level": "WARNING"},
     "loggers": {
         # django.request: every 4xx and 5xx with its status_code; django.security: refused hosts and the like.
         "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
         "tandem": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        # The development server's line per request, as Django prints it: for a person at a terminal.
+        "django.server": {"handlers": ["runserver"], "level": "INFO", "propagate": False},
     },
 }

@@ -182,3 +182,15 @@ def test_logs_are_json_lines_on_stdout():
     assert (not_found["level"], not_found["logger"], not_found["status_code"]) == ("WARNING", "django.request", 404)
     assert not_found["message"] == "Not Found: /nowhere/" and "timestamp" in not_found
     assert (hello["level"], hello["logger"], hello["message"]) == ("INFO", "tandem.example", "Hello")
+
+
+def test_the_development_servers_request_lines_stay_plain_text():
+    code = (
+        "import logging, django; django.setup(); "
+        "logging.getLogger('django.server').info('\"GET / HTTP/1.1\" 200 2513', extra={'status_code': 200})"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env=clean_environment(DJANGO_SETTINGS_MODULE="tracker.settings"))
+
+    assert result.stdout == ""
+    assert result.stderr.startswith("[") and result.stderr.rstrip().endswith('] "GET / HTTP/1.1" 200 2513')
