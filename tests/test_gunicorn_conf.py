@@ -36,7 +36,7 @@ def test_gunicorn_reads_the_config_file_by_itself():
     assert found["threads"] == "4"
     assert (found["timeout"], found["graceful_timeout"]) == ("30", "30")
     assert found["keepalive"] == "0"
-    assert (found["max_requests"], found["max_requests_jitter"]) == ("1000", "100")
+    assert (found["max_requests"], found["max_requests_jitter"]) == ("10000", "1000")
     assert found["preload_app"] == "False"
     assert found["worker_tmp_dir"] == ("/dev/shm" if Path("/dev/shm").is_dir() else "None")
     assert found["limit_request_line"] == "8190"
