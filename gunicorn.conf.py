@@ -38,8 +38,8 @@ graceful_timeout = 30
 keepalive = 0
 # Each worker is replaced after about ten thousand requests, the jitter keeping them from restarting
 # together: memory a worker gathers over days never piles up. Not after a thousand: a new worker spends
-# about 0.6 s of CPU starting and compiles its templates again, and in bench/load.py the trivial view's
-# ceiling was 760 req/s with a thousand against 970-1,120 with ten thousand.
+# about 0.5 s of CPU starting and answering its first request (bench/worker_start.py), and in
+# bench/load.py the trivial view's ceiling was 760 req/s with a thousand against 970-1,120 with ten thousand.
 max_requests = 10000
 max_requests_jitter = 1000
 
