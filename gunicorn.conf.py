@@ -15,9 +15,15 @@ workers × threads connections to PostgreSQL (docs/deploy.md).
 
 import multiprocessing
 import os
+import sys
 from pathlib import Path
 
 from pythonjsonlogger.json import JsonFormatter
+
+# The repository, wherever gunicorn is started from: its modules are imported here and by the workers.
+chdir = str(Path(__file__).resolve().parent)
+sys.path.insert(0, chdir)
+from tracker.json_logs import JSON_FIELDS, JSON_LOG_FORMAT  # noqa: E402
 
 wsgi_app = "tracker.wsgi:application"
 
@@ -84,17 +90,12 @@ class AccessLogFormatter(JsonFormatter):
 access_log_format = "%(m)s %(U)s %(s)s"
 accesslog = "-"
 
-# The same JSON lines as Django's logs (LOGGING in tracker/settings.py), all on stdout.
-JSON_FIELDS = {
-    "fmt": ["levelname", "name", "message"],
-    "rename_fields": {"levelname": "level", "name": "logger"},
-    "timestamp": True,
-}
+# The same JSON lines as Django's logs (tracker/json_logs.py), all on stdout.
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {"()": "pythonjsonlogger.json.JsonFormatter", **JSON_FIELDS},
+        "json": JSON_LOG_FORMAT,
         "access": {"()": AccessLogFormatter, **JSON_FIELDS},
     },
     "handlers": {

@@ -25,6 +25,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker.json_logs import JSON_LOG_FORMAT
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -266,14 +268,8 @@ else:
 # Sessions are read from the cache and kept in the database too: they survive a Redis restart or flush.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# Logs: one JSON object a line on stdout, for whatever runs the app to collect. gunicorn.conf.py writes
-# gunicorn's own lines and its access log in the same shape.
-JSON_LOG_FORMAT = {
-    "()": "pythonjsonlogger.json.JsonFormatter",
-    "fmt": ["levelname", "name", "message"],
-    "rename_fields": {"levelname": "level", "name": "logger"},
-    "timestamp": True,
-}
+# Logs: one JSON object a line on stdout (tracker/json_logs.py), for whatever runs the app to collect.
+# gunicorn.conf.py writes gunicorn's own lines and its access log in the same shape.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
